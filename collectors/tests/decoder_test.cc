@@ -1,0 +1,492 @@
+#include "collectors/decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "collectors/tests/decoder_test_util.h"
+
+namespace driftd::collectors {
+namespace {
+
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+const Timestamp kIngest = Timestamp(seconds(1'900'000'000));
+const Timestamp kBroker = Timestamp(seconds(1'850'000'000));
+
+Timestamp At(std::int64_t s, std::int64_t ns = 0) {
+  return Timestamp(seconds(s)) + nanoseconds(ns);
+}
+
+class DecoderTest : public ::testing::Test {
+ protected:
+  std::optional<DecodeError> Run(std::string_view text, std::string_view topic = "",
+                                 std::optional<Timestamp> broker = std::nullopt) {
+    SourceMessage message;
+    message.payload = text;
+    message.size = text.size();
+    message.topic = topic;
+    message.timestamp = broker;
+    return decoder_.Decode(message, kIngest, &event_);
+  }
+  // Decodes text that must be accepted.
+  const Event& Ok(std::string_view text, std::string_view topic = "",
+                  std::optional<Timestamp> broker = std::nullopt) {
+    std::optional<DecodeError> error = Run(text, topic, broker);
+    EXPECT_FALSE(error.has_value()) << text << " -> " << RejectReasonName(error->reason)
+                                    << ": " << error->detail;
+    return event_;
+  }
+
+  config::Config config_ = testing::MakeConfig();
+  Decoder decoder_{config_};
+  Event event_;
+};
+
+std::string Nested(int levels) {
+  std::string text = R"({"model":"fraud","extra":{"deep":)";
+  // The event object and "extra" are two levels already.
+  for (int i = 2; i < levels; ++i) text += "[";
+  text += "1";
+  for (int i = 2; i < levels; ++i) text += "]";
+  return text + "}}";
+}
+
+std::string ManyFeatures(int count, bool duplicate_last) {
+  std::string text = R"({"model":"fraud","features":{)";
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) text += ",";
+    const int name = (duplicate_last && i == count - 1) ? 3 : i;
+    text += "\"f" + std::to_string(name) + "\":" + std::to_string(i);
+  }
+  return text + "}}";
+}
+
+struct RejectCase {
+  std::string name;
+  std::string input;
+  RejectReason reason;
+};
+
+std::vector<RejectCase> RejectCases() {
+  using R = RejectReason;
+  return {
+      {"empty input", "", R::kEmpty},
+      {"whitespace only", " \t\r\n  ", R::kEmpty},
+      {"truncated object", R"({"model":"fraud")", R::kInvalidJson},
+      {"truncated string", R"({"model":"fra)", R::kInvalidJson},
+      {"truncated features", R"({"model":"fraud","features":{"a":1})", R::kInvalidJson},
+      {"trailing garbage", R"({"model":"fraud"} x)", R::kInvalidJson},
+      {"two objects", R"({"model":"fraud"}{"model":"fraud"})", R::kInvalidJson},
+      {"NaN literal", R"({"model":"fraud","prediction":NaN})", R::kInvalidJson},
+      {"Infinity literal", R"({"model":"fraud","features":{"a":Infinity}})", R::kInvalidJson},
+      {"-Infinity literal", R"({"model":"fraud","features":{"a":-Infinity}})", R::kInvalidJson},
+      {"number beyond double", R"({"model":"fraud","prediction":1e400})", R::kInvalidJson},
+      {"integer beyond 64 bits",
+       R"({"model":"fraud","features":{"a":123456789012345678901234567890}})", R::kInvalidJson},
+      {"leading zero number", R"({"model":"fraud","prediction":01})", R::kInvalidJson},
+      {"single quotes", "{'model':'fraud'}", R::kInvalidJson},
+      {"trailing comma", R"({"model":"fraud",})", R::kInvalidJson},
+      {"bare word", R"({"model":fraud})", R::kInvalidJson},
+      {"lone surrogate escape", R"({"model":"fraud","id":"\ud800"})", R::kInvalidJson},
+      {"unescaped control char", "{\"model\":\"fraud\",\"id\":\"a\x01\"}", R::kInvalidJson},
+      {"invalid byte 0xff", "{\"model\":\"fraud\",\"id\":\"\xff\"}", R::kInvalidUtf8},
+      {"bad continuation", "{\"model\":\"fraud\",\"id\":\"\xc3\x28\"}", R::kInvalidUtf8},
+      {"overlong encoding", "{\"model\":\"fraud\",\"id\":\"\xc0\xaf\"}", R::kInvalidUtf8},
+      {"encoded surrogate", "{\"model\":\"fraud\",\"id\":\"\xed\xa0\x80\"}", R::kInvalidUtf8},
+      {"truncated sequence", "{\"model\":\"fraud\",\"id\":\"\xe2\x82\"}", R::kInvalidUtf8},
+      {"nesting 65 levels", Nested(65), R::kTooDeep},
+      {"nesting 1000 levels", std::string(1000, '[') + std::string(1000, ']'), R::kTooDeep},
+      {"top-level array", R"([{"model":"fraud"}])", R::kNotAnObject},
+      {"top-level string", R"("fraud")", R::kNotAnObject},
+      {"top-level number", "42", R::kNotAnObject},
+      {"top-level null", "null", R::kNotAnObject},
+      {"duplicate top-level key", R"({"model":"fraud","ts":1,"ts":2})", R::kDuplicateKey},
+      {"duplicate unknown key", R"({"model":"fraud","x":1,"y":2,"x":3})", R::kDuplicateKey},
+      {"duplicate model key", R"({"model":"fraud","model":"churn"})", R::kDuplicateKey},
+      {"duplicate feature",
+       R"({"model":"fraud","features":{"a":1,"b":2,"a":3}})", R::kDuplicateKey},
+      {"duplicate among many features", ManyFeatures(40, true), R::kDuplicateKey},
+      {"duplicate dependency",
+       R"({"kind":"model","model":"fraud","dependencies":{"x":"1","x":"2"}})", R::kDuplicateKey},
+      {"unknown kind", R"({"kind":"predict","model":"fraud"})", R::kBadKind},
+      {"numeric kind", R"({"kind":1,"model":"fraud"})", R::kBadKind},
+      {"kind case", R"({"kind":"Label","model":"fraud"})", R::kBadKind},
+      {"no model", R"({"prediction":0.5})", R::kMissingModel},
+      {"unknown topic", R"({"prediction":0.5})", R::kMissingModel},
+      {"unknown model", R"({"model":"nope"})", R::kUnknownModel},
+      {"empty model name", R"({"model":""})", R::kUnknownModel},
+      {"numeric model", R"({"model":7})", R::kBadField},
+      {"ts words", R"({"model":"fraud","ts":"yesterday"})", R::kBadTimestamp},
+      {"ts without zone", R"({"model":"fraud","ts":"2026-11-27T01:02:03"})", R::kBadTimestamp},
+      {"ts impossible date", R"({"model":"fraud","ts":"2026-02-30T00:00:00Z"})", R::kBadTimestamp},
+      {"ts year 9999", R"({"model":"fraud","ts":"9999-12-31T23:59:59Z"})", R::kBadTimestamp},
+      {"ts negative", R"({"model":"fraud","ts":-5})", R::kBadTimestamp},
+      {"ts negative fraction", R"({"model":"fraud","ts":-0.5})", R::kBadTimestamp},
+      {"ts too far", R"({"model":"fraud","ts":1e12})", R::kBadTimestamp},
+      {"ts uint64", R"({"model":"fraud","ts":18446744073709551615})", R::kBadTimestamp},
+      {"ts bool", R"({"model":"fraud","ts":true})", R::kBadTimestamp},
+      {"ts object", R"({"model":"fraud","ts":{}})", R::kBadTimestamp},
+      {"features array", R"({"model":"fraud","features":[1,2]})", R::kBadFeatures},
+      {"features string", R"({"model":"fraud","features":"a=1"})", R::kBadFeatures},
+      {"features number", R"({"model":"fraud","features":3})", R::kBadFeatures},
+      {"feature array value", R"({"model":"fraud","features":{"a":[1]}})", R::kBadFeatureValue},
+      {"feature object value",
+       R"({"model":"fraud","features":{"a":{"b":1}}})", R::kBadFeatureValue},
+      {"prediction array", R"({"model":"fraud","prediction":[0.5]})", R::kBadPrediction},
+      {"prediction empty object", R"({"model":"fraud","prediction":{}})", R::kBadPrediction},
+      {"prediction string score",
+       R"({"model":"fraud","prediction":{"score":"high"}})", R::kBadPrediction},
+      {"prediction array label",
+       R"({"model":"fraud","prediction":{"label":[1],"score":0.5}})", R::kBadPrediction},
+      {"latency negative", R"({"model":"fraud","latency_ms":-1})", R::kBadLatency},
+      {"latency string", R"({"model":"fraud","latency_ms":"12"})", R::kBadLatency},
+      {"latency bool", R"({"model":"fraud","latency_ms":true})", R::kBadLatency},
+      {"label object", R"({"model":"fraud","id":"a","kind":"label","label":{}})", R::kBadLabel},
+      {"label array", R"({"model":"fraud","label":[1]})", R::kBadLabel},
+      {"label event without id", R"({"kind":"label","model":"fraud","label":1})", R::kMissingId},
+      {"label event with null id",
+       R"({"kind":"label","model":"fraud","id":null,"label":1})", R::kMissingId},
+      {"label event without label", R"({"kind":"label","model":"fraud","id":"r1"})", R::kBadLabel},
+      {"id bool", R"({"model":"fraud","id":true})", R::kBadField},
+      {"id object", R"({"model":"fraud","id":{"x":1}})", R::kBadField},
+      {"model_version number", R"({"model":"fraud","model_version":42})", R::kBadField},
+      {"model_version array", R"({"model":"fraud","model_version":["v1"]})", R::kBadField},
+      {"dependencies array",
+       R"({"kind":"model","model":"fraud","dependencies":["a"]})", R::kBadField},
+      {"dependency bool",
+       R"({"kind":"model","model":"fraud","dependencies":{"a":true}})", R::kBadField},
+      {"dependency null",
+       R"({"kind":"model","model":"fraud","dependencies":{"a":null}})", R::kBadField},
+      {"trained_at words",
+       R"({"kind":"model","model":"fraud","trained_at":"soon"})", R::kBadTimestamp},
+      {"deployed_at negative",
+       R"({"kind":"model","model":"fraud","deployed_at":-1})", R::kBadTimestamp},
+      {"custom features not object", R"({"model":"custom","inputs":[1]})", R::kBadFeatures},
+      {"custom kind wrong", R"({"model":"custom","meta":{"type":"x"}})", R::kBadKind},
+      {"oversize",
+       R"({"model":"fraud","id":")" + std::string(testing::kTestMaxEventBytes, 'x') + "\"}",
+       R::kTooLarge},
+      {"oversize garbage", std::string(testing::kTestMaxEventBytes + 1, '{'), R::kTooLarge},
+  };
+}
+
+TEST_F(DecoderTest, RejectsMalformedInputWithExactReason) {
+  std::set<std::string> names;
+  for (const RejectCase& c : RejectCases()) {
+    EXPECT_TRUE(names.insert(c.name).second) << "duplicate case name " << c.name;
+    const std::string_view topic = c.name == "unknown topic" ? "ml.other" : "";
+    std::optional<DecodeError> error = Run(c.input, topic);
+    ASSERT_TRUE(error.has_value()) << c.name;
+    EXPECT_EQ(RejectReasonName(error->reason), std::string(RejectReasonName(c.reason)))
+        << c.name << ": " << error->detail;
+    EXPECT_FALSE(error->detail.empty()) << c.name;
+  }
+  EXPECT_GE(names.size(), 30u);
+}
+
+TEST_F(DecoderTest, AcceptsNestingOf64Levels) {
+  const Event& event = Ok(Nested(64));
+  EXPECT_EQ(event.model, "fraud");
+}
+
+TEST_F(DecoderTest, AcceptsSizeAtLimit) {
+  std::string text = R"({"model":"fraud","id":""})";
+  const std::size_t frame = text.size();
+  text.insert(text.size() - 2, std::string(testing::kTestMaxEventBytes - frame, 'x'));
+  ASSERT_EQ(text.size(), testing::kTestMaxEventBytes);
+  EXPECT_EQ(Ok(text).id.size(), testing::kTestMaxEventBytes - frame);
+}
+
+TEST_F(DecoderTest, PayloadCutBySourceIsTooLarge) {
+  // A source that cut a long line delivers a prefix and the full size.
+  SourceMessage message;
+  message.payload = R"({"model":"fraud"})";
+  message.size = testing::kTestMaxEventBytes + 10;
+  std::optional<DecodeError> error = decoder_.Decode(message, kIngest, &event_);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kTooLarge);
+}
+
+TEST_F(DecoderTest, DecodesDesignExamplePrediction) {
+  const Event& event = Ok(
+      R"({"kind": "prediction", "model": "fraud", "model_version": "v42", "id": "req-7f3c",
+          "ts": "2026-11-27T01:02:03.456Z",
+          "features": {"amount": 42.5, "country": "DE", "age": null},
+          "prediction": 0.93, "latency_ms": 12.4})");
+  EXPECT_EQ(event.kind, EventKind::kPrediction);
+  EXPECT_EQ(event.model, "fraud");
+  EXPECT_EQ(event.model_version, "v42");
+  EXPECT_EQ(event.id, "req-7f3c");
+  EXPECT_EQ(event.ts, At(1795741323, 456'000'000));  // date -u -d 2026-11-27T01:02:03Z +%s
+  ASSERT_EQ(event.features.size(), 3u);
+  EXPECT_EQ(event.features[0].name, "amount");
+  EXPECT_EQ(event.features[0].value, Value(42.5));
+  EXPECT_EQ(event.features[1].name, "country");
+  EXPECT_EQ(event.features[1].value, Value(std::string("DE")));
+  EXPECT_EQ(event.features[2].name, "age");
+  EXPECT_EQ(event.features[2].value, Value(Missing{}));
+  EXPECT_EQ(event.prediction, Value(0.93));
+  EXPECT_FALSE(event.score.has_value());
+  EXPECT_EQ(event.latency_ms, 12.4);
+  EXPECT_FALSE(event.label.has_value());
+  EXPECT_FALSE(event.trained_at.has_value());
+  EXPECT_FALSE(event.dependencies.has_value());
+}
+
+TEST_F(DecoderTest, DecodesDesignExampleLabelWithNumericId) {
+  const Event& event =
+      Ok(R"({"kind": "label", "model": "fraud", "id": 12345, "ts": "2026-11-28T09:00:00Z", "label": 1})");
+  EXPECT_EQ(event.kind, EventKind::kLabel);
+  EXPECT_EQ(event.id, "12345");
+  EXPECT_EQ(event.label, Value(1.0));
+  EXPECT_FALSE(event.prediction.has_value());
+  // date -u -d 2026-11-28T09:00:00Z +%s
+  EXPECT_EQ(event.ts, At(1795856400));
+}
+
+TEST_F(DecoderTest, LabelFormsAndIdNumbers) {
+  EXPECT_EQ(Ok(R"({"kind":"label","model":"fraud","id":"a","label":"spam"})").label,
+            Value(std::string("spam")));
+  EXPECT_EQ(Ok(R"({"kind":"label","model":"fraud","id":"a","label":true})").label, Value(1.0));
+  EXPECT_EQ(Ok(R"({"kind":"label","model":"fraud","id":"a","label":false})").label, Value(0.0));
+  EXPECT_EQ(Ok(R"({"kind":"label","model":"fraud","id":-7,"label":0})").id, "-7");
+  EXPECT_EQ(Ok(R"({"kind":"label","model":"fraud","id":2.5,"label":0})").id, "2.5");
+  EXPECT_EQ(Ok(R"({"kind":"label","model":"fraud","id":18446744073709551615,"label":0})").id,
+            "18446744073709551615");
+}
+
+TEST_F(DecoderTest, DecodesModelEventWithDependencies) {
+  const Event& event = Ok(
+      R"({"kind": "model", "model": "fraud", "model_version": "v43", "trained_at": "2026-11-20T00:00:00Z",
+          "deployed_at": 1795737600.5, "dependencies": {"feature_schema": 7, "sklearn": "1.5.2", "ratio": 0.25}})");
+  EXPECT_EQ(event.kind, EventKind::kModel);
+  EXPECT_EQ(event.model_version, "v43");
+  // date -u -d 2026-11-20T00:00:00Z +%s -> 1795132800
+  EXPECT_EQ(event.trained_at, At(1795132800));
+  EXPECT_EQ(event.deployed_at, At(1795737600, 500'000'000));
+  ASSERT_TRUE(event.dependencies.has_value());
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"feature_schema", "7"}, {"sklearn", "1.5.2"}, {"ratio", "0.25"}};
+  EXPECT_EQ(*event.dependencies, expected);
+  EXPECT_EQ(event.ts, kIngest);
+}
+
+TEST_F(DecoderTest, KindDefaultsToPredictionAndAcceptsInput) {
+  EXPECT_EQ(Ok(R"({"model":"fraud"})").kind, EventKind::kPrediction);
+  EXPECT_EQ(Ok(R"({"model":"fraud","kind":null})").kind, EventKind::kPrediction);
+  const Event& input = Ok(R"({"model":"fraud","kind":"input","features":{"a":1}})");
+  EXPECT_EQ(input.kind, EventKind::kInput);
+  EXPECT_FALSE(input.prediction.has_value());
+}
+
+TEST_F(DecoderTest, TimestampForms) {
+  struct Case {
+    const char* ts_json;
+    Timestamp expected;  // epoch seconds from `date -u -d ... +%s`
+  };
+  const Case cases[] = {
+      {R"("2026-11-27T01:02:03Z")", At(1795741323)},
+      {R"("2026-11-27T01:02:03.000000001Z")", At(1795741323, 1)},
+      {R"("2026-11-27T06:32:03.25+05:30")", At(1795741323, 250'000'000)},
+      {R"("2026-11-26T17:02:03-08:00")", At(1795741323)},
+      {"1795741323", At(1795741323)},
+      {"1795741323.5", At(1795741323, 500'000'000)},
+      {"0", At(0)},
+  };
+  for (const Case& c : cases) {
+    const Event& event = Ok(std::string(R"({"model":"fraud","ts":)") + c.ts_json + "}");
+    EXPECT_EQ(event.ts, c.expected) << c.ts_json;
+  }
+}
+
+TEST_F(DecoderTest, MissingTimestampFallsBackToBrokerThenIngest) {
+  EXPECT_EQ(Ok(R"({"model":"fraud"})", "", kBroker).ts, kBroker);
+  EXPECT_EQ(Ok(R"({"model":"fraud","ts":null})", "", kBroker).ts, kBroker);
+  EXPECT_EQ(Ok(R"({"model":"fraud"})").ts, kIngest);
+  EXPECT_EQ(Ok(R"({"model":"fraud","ts":5})", "", kBroker).ts, At(5));
+}
+
+TEST_F(DecoderTest, FeatureValueForms) {
+  const Event& event = Ok(
+      R"({"model":"fraud","features":{"t":true,"f":false,"n":null,"i":-3,"u":18446744073709551615,
+          "d":1.5e-3,"s":"x\"y\u00e9","":0,"a\"b":1}})");
+  ASSERT_EQ(event.features.size(), 9u);
+  EXPECT_EQ(event.features[0].value, Value(1.0));
+  EXPECT_EQ(event.features[1].value, Value(0.0));
+  EXPECT_EQ(event.features[2].value, Value(Missing{}));
+  EXPECT_EQ(event.features[3].value, Value(-3.0));
+  EXPECT_EQ(event.features[4].value, Value(18446744073709551615.0));
+  EXPECT_EQ(event.features[5].value, Value(1.5e-3));
+  EXPECT_EQ(event.features[6].value, Value(std::string("x\"y\xc3\xa9")));
+  EXPECT_EQ(event.features[7].name, "");
+  EXPECT_EQ(event.features[8].name, "a\"b");
+}
+
+TEST_F(DecoderTest, ReusesEventAcrossDecodes) {
+  Ok(R"({"model":"fraud","id":"a","features":{"a":"long category value here","b":2,"c":3},
+        "prediction":{"label":"x","score":0.5},"latency_ms":3,"kind":"label","label":1})");
+  const Event& event = Ok(R"({"model":"churn","features":{"z":"other long category value"}})");
+  EXPECT_EQ(event.model, "churn");
+  EXPECT_EQ(event.id, "");
+  EXPECT_EQ(event.kind, EventKind::kPrediction);
+  ASSERT_EQ(event.features.size(), 1u);
+  EXPECT_EQ(event.features[0].name, "z");
+  EXPECT_EQ(event.features[0].value, Value(std::string("other long category value")));
+  EXPECT_FALSE(event.prediction.has_value());
+  EXPECT_FALSE(event.score.has_value());
+  EXPECT_FALSE(event.latency_ms.has_value());
+  EXPECT_FALSE(event.label.has_value());
+  EXPECT_TRUE(Ok(R"({"model":"fraud"})").features.empty());
+}
+
+TEST_F(DecoderTest, ManyFeaturesWithoutDuplicatesAreAccepted) {
+  const Event& event = Ok(ManyFeatures(40, false));
+  ASSERT_EQ(event.features.size(), 40u);
+  EXPECT_EQ(event.features[39].name, "f39");  // input order kept despite sorting for the check
+}
+
+TEST_F(DecoderTest, PredictionForms) {
+  EXPECT_EQ(Ok(R"({"model":"fraud","prediction":"fraud"})").prediction,
+            Value(std::string("fraud")));
+  EXPECT_EQ(Ok(R"({"model":"fraud","prediction":true})").prediction, Value(1.0));
+  EXPECT_EQ(Ok(R"({"model":"fraud","prediction":7})").prediction, Value(7.0));
+  EXPECT_FALSE(Ok(R"({"model":"fraud","prediction":null})").prediction.has_value());
+
+  const Event& both =
+      Ok(R"({"model":"fraud","prediction":{"label":"fraud","score":0.93,"extra":[1]}})");
+  EXPECT_EQ(both.prediction, Value(std::string("fraud")));
+  EXPECT_EQ(both.score, 0.93);
+  const Event& score_only = Ok(R"({"model":"fraud","prediction":{"score":0.25}})");
+  EXPECT_EQ(score_only.prediction, Value(0.25));
+  EXPECT_EQ(score_only.score, 0.25);
+  const Event& label_only = Ok(R"({"model":"fraud","prediction":{"label":1}})");
+  EXPECT_EQ(label_only.prediction, Value(1.0));
+  EXPECT_FALSE(label_only.score.has_value());
+}
+
+TEST_F(DecoderTest, LatencyForms) {
+  EXPECT_EQ(Ok(R"({"model":"fraud","latency_ms":0})").latency_ms, 0.0);
+  EXPECT_EQ(Ok(R"({"model":"fraud","latency_ms":12.5})").latency_ms, 12.5);
+}
+
+TEST_F(DecoderTest, TopicMappingSuppliesModel) {
+  EXPECT_EQ(Ok(R"({"prediction":1})", "ml.churn").model, "churn");
+  // An explicit model wins over the topic.
+  EXPECT_EQ(Ok(R"({"model":"fraud"})", "ml.churn").model, "fraud");
+  // The cached topic is re-resolved when the topic changes.
+  EXPECT_EQ(Run(R"({"prediction":1})", "ml.other")->reason, RejectReason::kMissingModel);
+  EXPECT_EQ(Ok(R"({"prediction":1})", "ml.churn").model, "churn");
+}
+
+TEST(DecoderDefaultTopicTest, StarMapsEveryTopicAndFiles) {
+  const config::Config config = testing::MakeConfig(/*with_default=*/true);
+  Decoder decoder(config);
+  Event event;
+  SourceMessage message;
+  message.payload = R"({"prediction":1})";
+  message.size = message.payload.size();
+  for (std::string_view topic : {"", "ml.other"}) {
+    message.topic = topic;
+    ASSERT_FALSE(decoder.Decode(message, kIngest, &event).has_value()) << topic;
+    EXPECT_EQ(event.model, "fraud") << topic;
+  }
+  message.topic = "ml.churn";  // a specific mapping beats "*"
+  ASSERT_FALSE(decoder.Decode(message, kIngest, &event).has_value());
+  EXPECT_EQ(event.model, "churn");
+}
+
+TEST(DecoderFileTopicTest, EmptyTopicKeyMapsFiles) {
+  config::Config config = testing::MakeConfig();
+  config.source.topic_models[""] = "churn";
+  Decoder decoder(config);
+  Event event;
+  SourceMessage message;
+  message.payload = R"({"prediction":1})";
+  message.size = message.payload.size();
+  ASSERT_FALSE(decoder.Decode(message, kIngest, &event).has_value());
+  EXPECT_EQ(event.model, "churn");
+}
+
+TEST_F(DecoderTest, CustomFieldMapUsesJsonPointers) {
+  const Event& event = Ok(
+      R"({"model":"custom","meta":{"type":"prediction","time":"2026-11-27T01:02:03Z","request/id":"r-9","v":"v7"},
+          "inputs":{"x":1,"y":"b"},"output":{"score":0.75},"timing":[4.5,9],"truth":"ignored-for-prediction",
+          "ts":"not a timestamp","features":"not features","id":{},"prediction":[],"kind":"nonsense"})");
+  EXPECT_EQ(event.model, "custom");
+  EXPECT_EQ(event.kind, EventKind::kPrediction);
+  EXPECT_EQ(event.id, "r-9");
+  EXPECT_EQ(event.model_version, "v7");
+  EXPECT_EQ(event.ts, At(1795741323));
+  ASSERT_EQ(event.features.size(), 2u);
+  EXPECT_EQ(event.features[1].value, Value(std::string("b")));
+  EXPECT_EQ(event.prediction, Value(0.75));
+  EXPECT_EQ(event.latency_ms, 4.5);
+  EXPECT_EQ(event.label, Value(std::string("ignored-for-prediction")));
+}
+
+TEST_F(DecoderTest, CustomFieldMapAbsentPathsAreAbsent) {
+  // /meta is a number, /timing is empty: the pointers do not resolve.
+  const Event& event = Ok(R"({"model":"custom","meta":5,"timing":[]})", "", kBroker);
+  EXPECT_EQ(event.kind, EventKind::kPrediction);
+  EXPECT_EQ(event.ts, kBroker);
+  EXPECT_TRUE(event.features.empty());
+  EXPECT_FALSE(event.latency_ms.has_value());
+  const Event& label =
+      Ok(R"({"model":"custom","meta":{"type":"label","request/id":"r1"},"truth":0})");
+  EXPECT_EQ(label.kind, EventKind::kLabel);
+  EXPECT_EQ(label.id, "r1");
+}
+
+TEST_F(DecoderTest, DetailsQuoteAndBoundRawText) {
+  std::optional<DecodeError> error =
+      Run(R"({"model":"evil\nmodel\")" + std::string(1000, 'x') + "\"}");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kUnknownModel);
+  EXPECT_EQ(error->detail.find('\n'), std::string::npos) << error->detail;
+  EXPECT_NE(error->detail.find("evil\\x0amodel\\\""), std::string::npos) << error->detail;
+  EXPECT_LT(error->detail.size(), 100u);
+}
+
+TEST_F(DecoderTest, UnknownKeysAreIgnored) {
+  const Event& event = Ok(R"({"model":"fraud","extra":{"deep":[1,2,{"x":null}]},"Model":"nope"})");
+  EXPECT_EQ(event.model, "fraud");
+}
+
+TEST(RejectReasonNameTest, NamesAreStableAndDistinct) {
+  const std::vector<std::pair<RejectReason, std::string>> expected = {
+      {RejectReason::kEmpty, "empty"},
+      {RejectReason::kTooLarge, "too_large"},
+      {RejectReason::kInvalidJson, "invalid_json"},
+      {RejectReason::kInvalidUtf8, "invalid_utf8"},
+      {RejectReason::kTooDeep, "too_deep"},
+      {RejectReason::kNotAnObject, "not_an_object"},
+      {RejectReason::kDuplicateKey, "duplicate_key"},
+      {RejectReason::kBadKind, "bad_kind"},
+      {RejectReason::kMissingModel, "missing_model"},
+      {RejectReason::kUnknownModel, "unknown_model"},
+      {RejectReason::kBadTimestamp, "bad_timestamp"},
+      {RejectReason::kBadFeatures, "bad_features"},
+      {RejectReason::kBadFeatureValue, "bad_feature_value"},
+      {RejectReason::kBadPrediction, "bad_prediction"},
+      {RejectReason::kBadLatency, "bad_latency"},
+      {RejectReason::kBadLabel, "bad_label"},
+      {RejectReason::kMissingId, "missing_id"},
+      {RejectReason::kBadField, "bad_field"},
+  };
+  ASSERT_EQ(expected.size(), static_cast<std::size_t>(kRejectReasonCount));
+  std::set<std::string> seen;
+  for (int i = 0; i < kRejectReasonCount; ++i) {
+    const auto reason = static_cast<RejectReason>(i);
+    EXPECT_EQ(RejectReasonName(reason), expected[static_cast<std::size_t>(i)].second);
+    EXPECT_EQ(reason, expected[static_cast<std::size_t>(i)].first);
+    seen.insert(RejectReasonName(reason));
+  }
+  EXPECT_EQ(seen.size(), expected.size());
+}
+
+}  // namespace
+}  // namespace driftd::collectors

@@ -1,0 +1,116 @@
+#include "collectors/timestamp.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace driftd::collectors {
+namespace {
+
+constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+// INT64_MAX = kMaxEpochSeconds * 1e9 + kMaxNanosInLastSecond.
+constexpr std::int64_t kMaxNanosInLastSecond = 854'775'807;
+
+// Reads exactly `width` decimal digits at text[*pos]; advances *pos.
+bool ReadDigits(std::string_view text, std::size_t* pos, int width, int* out) {
+  if (*pos + static_cast<std::size_t>(width) > text.size()) return false;
+  int value = 0;
+  for (int i = 0; i < width; ++i) {
+    char c = text[*pos + static_cast<std::size_t>(i)];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *pos += static_cast<std::size_t>(width);
+  *out = value;
+  return true;
+}
+
+bool Expect(std::string_view text, std::size_t* pos, char c) {
+  if (*pos >= text.size() || text[*pos] != c) return false;
+  ++*pos;
+  return true;
+}
+
+// Whole seconds and nanoseconds since the epoch -> Timestamp, range-checked
+// before the multiplication so that nothing overflows.
+std::optional<Timestamp> Make(std::int64_t seconds, std::int64_t nanos) {
+  if (seconds < 0 || seconds > kMaxEpochSeconds) return std::nullopt;
+  if (seconds == kMaxEpochSeconds && nanos > kMaxNanosInLastSecond) return std::nullopt;
+  return Timestamp(Duration(seconds * kNanosPerSecond + nanos));
+}
+
+}  // namespace
+
+std::optional<Timestamp> ParseRfc3339(std::string_view text) {
+  std::size_t pos = 0;
+  int year, month, day, hour, minute, second;
+  if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &month) || !Expect(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &day)) {
+    return std::nullopt;
+  }
+  if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ')) {
+    return std::nullopt;
+  }
+  ++pos;
+  if (!ReadDigits(text, &pos, 2, &hour) || !Expect(text, &pos, ':') ||
+      !ReadDigits(text, &pos, 2, &minute) || !Expect(text, &pos, ':') ||
+      !ReadDigits(text, &pos, 2, &second)) {
+    return std::nullopt;
+  }
+  if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+
+  std::int64_t nanos = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 9) nanos = nanos * 10 + (text[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 9; ++i) nanos *= 10;
+  }
+
+  if (pos >= text.size()) return std::nullopt;
+  std::int64_t offset_seconds = 0;
+  char zone = text[pos++];
+  if (zone == '+' || zone == '-') {
+    int offset_hour, offset_minute;
+    if (!ReadDigits(text, &pos, 2, &offset_hour) || !Expect(text, &pos, ':') ||
+        !ReadDigits(text, &pos, 2, &offset_minute)) {
+      return std::nullopt;
+    }
+    if (offset_hour > 23 || offset_minute > 59) return std::nullopt;
+    offset_seconds = (offset_hour * 3600 + offset_minute * 60) * (zone == '-' ? -1 : 1);
+  } else if (zone != 'Z' && zone != 'z') {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+
+  const std::chrono::year_month_day date{std::chrono::year(year),
+                                         std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  const std::int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
+  // Local time minus the offset is UTC: 01:00+01:00 is 00:00Z.
+  const std::int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  return Make(seconds, nanos);
+}
+
+std::optional<Timestamp> FromEpochSeconds(std::int64_t seconds) { return Make(seconds, 0); }
+
+std::optional<Timestamp> FromEpochSeconds(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0 ||
+      seconds >= static_cast<double>(kMaxEpochSeconds)) {
+    return std::nullopt;
+  }
+  const double whole = std::floor(seconds);
+  // Below kMaxEpochSeconds, whole + 1 s still fits, so a fraction that rounds
+  // up to a full second needs no special case.
+  const auto nanos = static_cast<std::int64_t>(std::llround((seconds - whole) * 1e9));
+  return Timestamp(Duration(static_cast<std::int64_t>(whole) * kNanosPerSecond + nanos));
+}
+
+}  // namespace driftd::collectors
