@@ -1,0 +1,272 @@
+#include "daemon/app.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <memory>
+#include <utility>
+
+#include "collectors/file_source.h"
+#include "config/loader.h"
+#include "daemon/http_server.h"
+#include "daemon/ingest.h"
+#include "daemon/log.h"
+#include "daemon/metrics.h"
+#include "daemon/pipeline.h"
+#include "daemon/status_json.h"
+#include "daemon/version.h"
+
+namespace driftd {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string MonotonicUsec() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now().time_since_epoch());
+  return "MONOTONIC_USEC=" + std::to_string(us.count());
+}
+
+void LogConfigErrors(Logger& log, const std::vector<config::ConfigError>& errors,
+                     std::string_view msg) {
+  for (const auto& e : errors) log.Error(msg, {{"error", e.ToString()}});
+}
+
+std::unique_ptr<collectors::Source> OpenSource(const config::Config& config, std::string* error) {
+  switch (config.source.type) {
+    case config::SourceType::kFile:
+      return collectors::FileSource::Open(config.source, config.daemon.max_event_bytes, error);
+    case config::SourceType::kKafka:
+      *error = "source.type \"kafka\" is not available in this build";
+      return nullptr;
+  }
+  *error = "unknown source type";
+  return nullptr;
+}
+
+// Everything `driftd run` owns, wired together. Lives on RunDaemon's stack;
+// all members are used on the io_context's thread except where noted.
+class Daemon {
+ public:
+  Daemon(const RunOptions& options, const Clock& clock, Notifier& notifier, Logger& log,
+         std::shared_ptr<const config::Config> config)
+      : options_(options),
+        clock_(clock),
+        notifier_(notifier),
+        log_(log),
+        config_(std::move(config)),
+        metrics_(kVersion, kRevision),
+        signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        shutdown_timer_(io_),
+        watchdog_timer_(io_) {}
+
+  int Run() {
+    info_.version = kVersion;
+    info_.config_path = options_.config_path;
+    info_.started_at = clock_.Now();
+    info_.config_loaded_at = info_.started_at;
+    metrics_.ConfigLoaded(info_.started_at);
+
+    std::string error;
+    source_ = OpenSource(*config_, &error);
+    if (!source_) {
+      log_.Error("cannot open source", {{"error", error}});
+      return 1;
+    }
+    info_.source = source_->Describe();
+    pipeline_ = std::make_unique<Pipeline>(config_, metrics_, clock_, log_);
+    ingest_ = std::make_unique<IngestWorker>(*source_, *pipeline_, log_);
+
+    config::HttpConfig http_config = config_->http;
+    if (options_.listen) http_config.listen = *options_.listen;
+    http_ = std::make_unique<HttpServer>(io_, http_config);
+    AddRoutes();
+    if (auto err = http_->Start()) {
+      log_.Error("cannot start http server", {{"listen", http_config.listen}, {"error", *err}});
+      return 1;
+    }
+    const std::string host = http_config.listen.substr(0, http_config.listen.rfind(':'));
+    log_.Info("http listening", {{"addr", host + ":" + std::to_string(http_->port())}});
+
+    WaitForSignal();
+    ingest_->Start([this](int code, const std::string& err) {
+      asio::post(io_, [this, code, err] { OnIngestExit(code, err); });
+    });
+    log_.Info("driftd started", {{"version", kVersion},
+                                 {"config", options_.config_path},
+                                 {"source", info_.source},
+                                 {"models", std::to_string(config_->models.size())}});
+    notifier_.Notify("READY=1\nSTATUS=" + StatusLine());
+    StartWatchdog();
+    io_.run();
+    ingest_->RequestStop();
+    ingest_->Join();
+    return exit_code_;
+  }
+
+ private:
+  std::string StatusLine() const {
+    return "serving " + std::to_string(config_->models.size()) + " model(s) from " + info_.source;
+  }
+
+  bool Ready() const {
+    // A finished source (a file read to its end) leaves complete state behind.
+    return !stopping_ && ingest_->running() &&
+           (source_->Connected() || ingest_->source_finished());
+  }
+
+  void AddRoutes() {
+    http_->Route("/metrics", [this](const HttpRequest&) {
+      return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Serialize()};
+    });
+    http_->Route("/healthz", [](const HttpRequest&) { return HttpResponse{200, "text/plain", "ok\n"}; });
+    http_->Route("/readyz", [this](const HttpRequest&) {
+      return Ready() ? HttpResponse{200, "text/plain", "ready\n"}
+                     : HttpResponse{503, "text/plain", "not ready\n"};
+    });
+    http_->Route("/api/v1/status", [this](const HttpRequest&) {
+      DaemonInfo info = info_;
+      info.source_connected = source_->Connected();
+      info.source_finished = ingest_->source_finished();
+      info.ready = Ready();
+      return HttpResponse{200, "application/json", StatusJson(info, *pipeline_->Status(), clock_.Now())};
+    });
+  }
+
+  void WaitForSignal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        Reload();
+        WaitForSignal();
+      } else {
+        BeginShutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        WaitForSignal();  // a second signal while stopping is ignored
+      }
+    });
+  }
+
+  void Reload() {
+    notifier_.Notify("RELOADING=1\n" + MonotonicUsec() + "\nSTATUS=reloading configuration");
+    log_.Info("reloading configuration", {{"config", options_.config_path}});
+    config::LoadResult result = config::LoadConfigFile(options_.config_path);
+    const Timestamp now = clock_.Now();
+    if (!result.ok()) {
+      LogConfigErrors(log_, result.errors, "configuration reload failed; keeping the running configuration");
+      metrics_.ConfigReloaded(false, now);
+      notifier_.Notify("READY=1\nSTATUS=reload failed; " + StatusLine());
+      return;
+    }
+    WarnRestartOnly(*result.config);
+    config_ = result.config;
+    info_.config_loaded_at = now;
+    log_.SetLevel(config_->daemon.log_level);
+    metrics_.ConfigReloaded(true, now);
+    // READY=1 only once the ingest thread runs the new config, so that
+    // `systemctl reload driftd && curl .../api/v1/status` shows it.
+    ingest_->SubmitConfig(config_, [this] {
+      asio::post(io_, [this] {
+        log_.Info("configuration reloaded", {{"models", std::to_string(config_->models.size())}});
+        notifier_.Notify("READY=1\nSTATUS=" + StatusLine());
+      });
+    });
+  }
+
+  // Settings bound at start-up: a reload records them but they apply on restart.
+  void WarnRestartOnly(const config::Config& next) {
+    if (next.http.listen != config_->http.listen) {
+      log_.Warn("http.listen changed; takes effect on restart", {{"listen", next.http.listen}});
+    }
+    if (next.source.type != config_->source.type || next.source.path != config_->source.path ||
+        next.source.brokers != config_->source.brokers || next.source.topics != config_->source.topics) {
+      log_.Warn("source settings changed; they take effect on restart");
+    }
+  }
+
+  void BeginShutdown(std::string_view why) {
+    if (stopping_) return;
+    stopping_ = true;
+    notifier_.Notify("STOPPING=1\nSTATUS=stopping");
+    log_.Info("stopping", {{"signal", why}});
+    ingest_->RequestStop();
+    watchdog_timer_.cancel();
+    shutdown_timer_.expires_after(config_->daemon.shutdown_timeout);
+    shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      log_.Error("shutdown timed out; exiting without a complete flush");
+      exit_code_ = 1;
+      std::_Exit(1);  // the ingest thread is stuck; joining it would hang
+    });
+  }
+
+  void OnIngestExit(int code, const std::string& error) {
+    if (code != 0) {
+      log_.Error("source failed", {{"error", error}});
+      exit_code_ = code;
+      notifier_.Notify("STOPPING=1\nSTATUS=source failed: " + error);
+    } else {
+      log_.Info("stopped");
+    }
+    stopping_ = true;
+    shutdown_timer_.cancel();
+    watchdog_timer_.cancel();
+    signals_.cancel();
+    http_->Stop();
+    io_.stop();
+  }
+
+  void StartWatchdog() {
+    const auto interval = WatchdogPingInterval();
+    if (!interval) return;
+    watchdog_interval_ = *interval;
+    PingWatchdog();
+  }
+
+  void PingWatchdog() {
+    // Only ping while the ingest thread is alive, so a wedged daemon gets restarted.
+    if (stopping_) return;
+    if (ingest_->running()) notifier_.Notify("WATCHDOG=1");
+    watchdog_timer_.expires_after(watchdog_interval_);
+    watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) PingWatchdog();
+    });
+  }
+
+  const RunOptions& options_;
+  const Clock& clock_;
+  Notifier& notifier_;
+  Logger& log_;
+  std::shared_ptr<const config::Config> config_;
+  Metrics metrics_;
+  DaemonInfo info_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer shutdown_timer_;
+  asio::steady_timer watchdog_timer_;
+  Duration watchdog_interval_{};
+  std::unique_ptr<collectors::Source> source_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<IngestWorker> ingest_;
+  std::unique_ptr<HttpServer> http_;
+  bool stopping_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace
+
+int RunDaemon(const RunOptions& options, const Clock& clock, Notifier& notifier,
+              std::FILE* log_out) {
+  Logger log(clock, log_out, config::LogLevel::kInfo);
+  config::LoadResult loaded = config::LoadConfigFile(options.config_path);
+  if (!loaded.ok()) {
+    LogConfigErrors(log, loaded.errors, "invalid configuration");
+    return 2;
+  }
+  log.SetLevel(loaded.config->daemon.log_level);
+  Daemon daemon(options, clock, notifier, log, loaded.config);
+  return daemon.Run();
+}
+
+}  // namespace driftd
