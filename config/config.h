@@ -24,6 +24,8 @@ struct DaemonConfig {
   Duration shutdown_timeout = 10s;  // SIGTERM: stop intake, flush, exit within this
   LogLevel log_level = LogLevel::kInfo;
   std::uint64_t max_event_bytes = 1 << 20;  // larger events are rejected as too_large
+  Duration checkpoint_interval = 30s;  // state snapshot period (and on revoke, on shutdown)
+  std::uint32_t checkpoints_kept = 2;  // good snapshots kept; older ones are removed
 };
 
 struct HttpConfig {
@@ -50,6 +52,9 @@ struct SourceConfig {
   // Both: events from these topics (or, for files, every event) belong to the
   // model named here when they carry no "model" field. topic -> model.
   std::map<std::string, std::string> topic_models;
+  // Kafka source tuning.
+  Duration statistics_interval = 5s;  // librdkafka statistics: consumer lag metrics
+  Duration session_timeout = 30s;     // broker session timeout of the consumer group
 };
 
 enum class SinkType { kAlertmanager, kWebhook, kLog };
@@ -58,7 +63,37 @@ struct SinkConfig {
   SinkType type = SinkType::kLog;
   std::string name;  // defaults to the type, made unique with an index
   std::string url;
-  Duration timeout = 10s;
+  Duration timeout = 10s;                 // per delivery attempt
+  std::string bearer_token_file;          // Authorization: Bearer <file contents>
+  std::string basic_auth_user;            // with basic_auth_password_file
+  std::string basic_auth_password_file;
+  std::string ca_file;                    // PEM bundle; empty: the system CA store
+  bool tls_insecure_skip_verify = false;  // never in production
+  Duration initial_backoff = 1s;          // retries: exponential with full jitter
+  Duration max_backoff = 60s;
+  std::map<std::string, std::string> headers;  // extra request headers
+};
+
+// One alert rule's settings (DESIGN.md section 9), by alertname; a model may
+// override any of them.
+struct AlertRuleConfig {
+  bool enabled = true;
+  Duration for_duration = 0s;           // condition must hold this long before firing ("for")
+  std::string severity;                 // empty: the rule's default (warning; info for DependencyChanged)
+  Duration clear_after = 0s;            // condition must be clear this long before resolving
+  double hysteresis = 0.1;              // relative margin back across the threshold to clear
+  std::optional<std::uint64_t> min_samples;  // nullopt: the model's min_samples
+  std::string runbook_url;              // templates: {alertname} {model} {feature} {item}
+  std::string dashboard_url;
+};
+
+struct AlertsConfig {
+  Duration resend_interval = 1min;             // firing alerts are re-sent this often
+  std::map<std::string, std::string> labels;   // static labels added to every alert
+  std::string runbook_url;                     // default template for every rule
+  std::string dashboard_url;
+  std::map<std::string, AlertRuleConfig> rules;  // alertname -> settings
+  std::uint64_t outbox_max_entries = 10000;      // beyond: oldest dropped, counted, logged
 };
 
 enum class FeatureType { kNumeric, kCategorical };
@@ -72,6 +107,7 @@ struct FeatureConfig {
   std::optional<double> max;
   std::optional<double> max_missing;  // invariant: share of null/absent values
   std::vector<std::string> values;    // invariant: allowed categories (empty: any)
+  bool finite = true;                 // invariant: NaN/Infinity are violations
 };
 
 enum class ReferenceType { kBaseline, kFirst, kRolling };
@@ -90,8 +126,10 @@ struct PredictionConfig {
   PredictionType type = PredictionType::kScore;
   std::string test = "auto";
   std::optional<double> threshold;
-  std::optional<double> min;
+  std::optional<double> min;  // M5: predictions outside [min, max] are violations
   std::optional<double> max;
+  std::optional<double> min_variance;          // M5: collapsed distribution below this
+  std::optional<std::uint64_t> min_distinct;   // M5: or fewer distinct values than this
 };
 
 struct QualityConfig {
@@ -99,12 +137,41 @@ struct QualityConfig {
   std::optional<double> min;        // floor for higher-is-better metrics
   std::optional<double> max;        // ceiling for lower-is-better metrics
   Duration label_timeout = 48h;
+  std::uint64_t max_pending = 1000000;  // predictions awaiting labels; oldest evicted beyond
+  std::optional<double> max_drop;       // vs the reference period (absolute, in metric units)
+  double decision_threshold = 0.5;      // score -> class for accuracy/precision/recall
 };
 
 struct LatencyConfig {
   std::optional<Duration> p50_max;
   std::optional<Duration> p90_max;
   std::optional<Duration> p99_max;
+  std::optional<double> max_ratio;       // p99 vs the reference period's p99 (e.g. 1.5)
+  std::optional<double> min_throughput;  // events per second over the window
+  std::optional<double> min_throughput_ratio;  // vs the reference period (e.g. 0.5)
+};
+
+enum class DriftPreset { kAuto, kEvidently, kNannyml };
+enum class Correction { kNone, kBonferroni, kBenjaminiHochberg };
+
+// How a model's drift verdicts are reached (docs/detectors.md).
+struct DriftConfig {
+  DriftPreset preset = DriftPreset::kAuto;
+  Correction correction = Correction::kBenjaminiHochberg;  // across a model's p-value tests
+  double drift_share = 0.5;     // dataset drift when this share of features drifted
+  double min_effect_size = 0.1; // p-value tests also need normalised Wasserstein / JS above this
+  bool calibrate = false;       // thresholds from reference chunks: mean + k * std
+  double calibration_k = 3.0;
+  std::uint64_t calibration_chunk = 1000;  // rows per reference chunk
+};
+
+// Window and summary sizes (docs/detectors.md states memory and error bounds).
+struct WindowConfig {
+  std::uint32_t panes = 60;           // current window split into this many panes
+  Duration allowed_lateness = 5min;   // older events are counted as late, not applied
+  std::uint64_t exact_up_to = 10000;  // exact sorted sample up to this many values
+  std::uint32_t sketch_k = 200;       // KLL accuracy parameter beyond it
+  std::uint64_t max_categories = 1000;  // distinct categories kept; the rest counted as unseen
 };
 
 // JSON Pointers (RFC 6901) locating each field in a model's events; the
@@ -133,6 +200,10 @@ struct ModelConfig {
   std::optional<QualityConfig> quality;
   std::optional<LatencyConfig> latency;
   FieldMap fields;
+  DriftConfig drift;
+  WindowConfig windows;
+  double max_invariant_violation_share = 0.01;  // M2: per rule and window
+  std::map<std::string, AlertRuleConfig> alerts;  // overrides of [alerts.rules] for this model
 
   const FeatureConfig* FindFeature(std::string_view feature) const;
 };
@@ -143,6 +214,7 @@ struct Config {
   HttpConfig http;
   SourceConfig source;
   std::vector<SinkConfig> sinks;
+  AlertsConfig alerts;
   std::vector<ModelConfig> models;  // in file order
 
   const ModelConfig* FindModel(std::string_view model) const;

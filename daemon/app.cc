@@ -8,13 +8,13 @@
 #include <memory>
 #include <utility>
 
-#include "collectors/file_source.h"
 #include "config/loader.h"
 #include "daemon/http_server.h"
 #include "daemon/ingest.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/pipeline.h"
+#include "daemon/sources.h"
 #include "daemon/status_json.h"
 #include "daemon/version.h"
 
@@ -32,18 +32,6 @@ std::string MonotonicUsec() {
 void LogConfigErrors(Logger& log, const std::vector<config::ConfigError>& errors,
                      std::string_view msg) {
   for (const auto& e : errors) log.Error(msg, {{"error", e.ToString()}});
-}
-
-std::unique_ptr<collectors::Source> OpenSource(const config::Config& config, std::string* error) {
-  switch (config.source.type) {
-    case config::SourceType::kFile:
-      return collectors::FileSource::Open(config.source, config.daemon.max_event_bytes, error);
-    case config::SourceType::kKafka:
-      *error = "source.type \"kafka\" is not available in this build";
-      return nullptr;
-  }
-  *error = "unknown source type";
-  return nullptr;
 }
 
 // Everything `driftd run` owns, wired together. Lives on RunDaemon's stack;

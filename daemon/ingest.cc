@@ -31,7 +31,27 @@ void IngestWorker::SubmitConfig(std::shared_ptr<const config::Config> config,
   pending_applied_.push_back(std::move(applied));
 }
 
+void IngestWorker::Post(std::function<void(Pipeline&)> task) {
+  std::lock_guard lock(mailbox_mu_);
+  tasks_.push_back(std::move(task));
+}
+
 void IngestWorker::RequestStop() { stop_ = true; }
+
+void IngestWorker::RunMailbox() {
+  std::shared_ptr<const config::Config> config;
+  std::vector<std::function<void()>> applied;
+  std::vector<std::function<void(Pipeline&)>> tasks;
+  {
+    std::lock_guard lock(mailbox_mu_);
+    config = std::move(pending_config_);
+    applied.swap(pending_applied_);
+    tasks.swap(tasks_);
+  }
+  if (config) pipeline_.Reconfigure(std::move(config));  // publishes
+  for (auto& callback : applied) callback();
+  for (auto& task : tasks) task(pipeline_);
+}
 
 void IngestWorker::Join() {
   if (thread_.joinable()) thread_.join();
@@ -42,15 +62,7 @@ void IngestWorker::Loop(ExitCallback on_exit) {
   std::string error;
   auto last_publish = std::chrono::steady_clock::now();
   while (!stop_.load()) {
-    std::shared_ptr<const config::Config> config;
-    std::vector<std::function<void()>> applied;
-    {
-      std::lock_guard lock(mailbox_mu_);
-      config = std::move(pending_config_);
-      applied.swap(pending_applied_);
-    }
-    if (config) pipeline_.Reconfigure(std::move(config));  // publishes
-    for (auto& callback : applied) callback();
+    RunMailbox();
 
     if (source_finished_.load()) {
       // Nothing more will come; keep serving until asked to stop.
@@ -74,6 +86,7 @@ void IngestWorker::Loop(ExitCallback on_exit) {
       last_publish = now;
     }
   }
+  RunMailbox();
   pipeline_.Publish();
   running_ = false;
   on_exit(exit_code, error);

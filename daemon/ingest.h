@@ -38,6 +38,10 @@ class IngestWorker {
   // shows the new config. A config submitted before the previous one was
   // applied replaces it (both callbacks run).
   void SubmitConfig(std::shared_ptr<const config::Config> config, std::function<void()> applied);
+  // Runs task on the ingest thread between batches, with the pipeline it
+  // owns: how timers (evaluation, checkpoints) reach the ingest-owned state.
+  // Tasks run in order; tasks pending at stop run before ExitCallback.
+  void Post(std::function<void(Pipeline&)> task);
   // Stops intake after the current batch; ExitCallback follows.
   void RequestStop();
   void Join();
@@ -48,6 +52,7 @@ class IngestWorker {
 
  private:
   void Loop(ExitCallback on_exit);
+  void RunMailbox();
 
   collectors::Source& source_;
   Pipeline& pipeline_;
@@ -59,6 +64,7 @@ class IngestWorker {
   std::mutex mailbox_mu_;
   std::shared_ptr<const config::Config> pending_config_;  // guarded by mailbox_mu_
   std::vector<std::function<void()>> pending_applied_;    // guarded by mailbox_mu_
+  std::vector<std::function<void(Pipeline&)>> tasks_;     // guarded by mailbox_mu_
 };
 
 }  // namespace driftd
