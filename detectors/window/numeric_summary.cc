@@ -1,0 +1,318 @@
+#include "detectors/window/numeric_summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "detectors/sketch/bytes.h"
+
+namespace driftd::detectors {
+
+const char* SummaryModeName(SummaryMode mode) {
+  return mode == SummaryMode::kExact ? "exact" : "sketch";
+}
+
+bool ValidBinEdges(std::span<const double> edges) {
+  if (edges.size() < 2) return false;
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    if (std::isnan(edges[i])) return false;
+    if (i > 0 && !(edges[i - 1] < edges[i])) return false;
+  }
+  return true;
+}
+
+NumericSummary::NumericSummary(NumericSummaryOptions options, BinEdges edges)
+    : options_(options), sketch_(options.kll_k, options.seed), edges_(std::move(edges)) {
+  if (edges_ != nullptr) bins_.assign(edges_->size() - 1, 0);
+  if (options_.exact_up_to == 0) mode_ = SummaryMode::kSketch;
+}
+
+void NumericSummary::Add(double x) {
+  if (std::isnan(x)) {
+    ++nan_;
+    return;
+  }
+  if (std::isinf(x)) {
+    ++inf_;
+    return;
+  }
+  if (mode_ == SummaryMode::kExact) {
+    if (values_.size() >= options_.exact_up_to) {
+      ToSketch();
+      sketch_.Update(x);
+    } else {
+      if (sorted_ && !values_.empty() && x < values_.back()) sorted_ = false;
+      values_.push_back(x);
+    }
+  } else {
+    sketch_.Update(x);
+  }
+  if (count_ == 0) {
+    min_ = max_ = x;
+  } else {
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
+  }
+  ++count_;
+  sum_ += x;
+  const double delta = x - mean_;
+  mean_ += delta / static_cast<double>(count_);
+  m2_ += delta * (x - mean_);
+  if (edges_ != nullptr) AddToHistogram(x);
+}
+
+void NumericSummary::AddToHistogram(double x) {
+  const std::vector<double>& e = *edges_;
+  if (x < e.front()) {
+    ++underflow_;
+  } else if (x > e.back()) {
+    ++overflow_;
+  } else if (x == e.back()) {
+    ++bins_.back();
+  } else {
+    // First edge > x; the bin is the one starting at the edge before it.
+    const auto it = std::upper_bound(e.begin(), e.end(), x);
+    ++bins_[static_cast<std::size_t>(it - e.begin()) - 1];
+  }
+}
+
+bool NumericSummary::ExactlyRepresentable() const {
+  return mode_ == SummaryMode::kExact || sketch_.IsExact();
+}
+
+void NumericSummary::AppendValuesOf(const NumericSummary& other) {
+  if (other.mode_ == SummaryMode::kExact) {
+    const std::size_t old = values_.size();
+    values_.insert(values_.end(), other.values_.begin(), other.values_.end());
+    if (sorted_ && other.sorted_) {
+      std::inplace_merge(values_.begin(), values_.begin() + static_cast<std::ptrdiff_t>(old), values_.end());
+    } else {
+      sorted_ = false;
+    }
+  } else {
+    other.sketch_.ForEachItem([this](double v, std::uint64_t) { values_.push_back(v); });
+    sorted_ = false;
+  }
+}
+
+void NumericSummary::Merge(const NumericSummary& other) {
+  if (&other == this) {
+    const NumericSummary copy = other;
+    Merge(copy);
+    return;
+  }
+  const std::uint64_t total = count_ + other.count_;
+  if (other.count_ > 0) {
+    if (ExactlyRepresentable() && other.ExactlyRepresentable() && total <= options_.exact_up_to) {
+      if (mode_ == SummaryMode::kSketch) {
+        // An uncompacted sketch holds every value: go back to the exact form.
+        std::vector<double> items;
+        sketch_.ForEachItem([&items](double v, std::uint64_t) { items.push_back(v); });
+        sketch_.Clear();
+        values_ = std::move(items);
+        sorted_ = std::is_sorted(values_.begin(), values_.end());
+        mode_ = SummaryMode::kExact;
+      }
+      AppendValuesOf(other);
+    } else {
+      ToSketch();
+      if (other.mode_ == SummaryMode::kSketch) {
+        sketch_.Merge(other.sketch_);
+      } else {
+        for (double v : other.values_) sketch_.Update(v);
+      }
+    }
+    if (count_ == 0) {
+      min_ = other.min_;
+      max_ = other.max_;
+    } else {
+      min_ = std::min(min_, other.min_);
+      max_ = std::max(max_, other.max_);
+    }
+    // Chan, Golub, LeVeque (1979) pairwise update of mean and M2.
+    const double n_a = static_cast<double>(count_);
+    const double n_b = static_cast<double>(other.count_);
+    const double n = n_a + n_b;
+    const double delta = other.mean_ - mean_;
+    mean_ += delta * (n_b / n);
+    m2_ += other.m2_ + delta * delta * (n_a * n_b / n);
+    sum_ += other.sum_;
+    count_ = total;
+  }
+  missing_ += other.missing_;
+  nan_ += other.nan_;
+  inf_ += other.inf_;
+  non_numeric_ += other.non_numeric_;
+  if (edges_ != nullptr) {
+    const bool same = other.edges_ != nullptr && (other.edges_ == edges_ || *other.edges_ == *edges_);
+    if (same) {
+      for (std::size_t i = 0; i < bins_.size(); ++i) bins_[i] += other.bins_[i];
+      underflow_ += other.underflow_;
+      overflow_ += other.overflow_;
+    } else {
+      edges_.reset();
+      bins_.clear();
+      underflow_ = overflow_ = 0;
+    }
+  }
+}
+
+void NumericSummary::ToSketch() {
+  if (mode_ == SummaryMode::kSketch) return;
+  for (double v : values_) sketch_.Update(v);
+  // Release the exact buffer: sketch mode must not keep exact_up_to doubles.
+  std::vector<double>().swap(values_);
+  sorted_ = true;
+  mode_ = SummaryMode::kSketch;
+}
+
+void NumericSummary::Sort() {
+  if (mode_ != SummaryMode::kExact || sorted_) return;
+  std::sort(values_.begin(), values_.end());
+  sorted_ = true;
+}
+
+void NumericSummary::Clear(std::size_t keep_capacity, std::uint64_t seed) {
+  values_.clear();
+  if (values_.capacity() > keep_capacity) std::vector<double>().swap(values_);
+  sorted_ = true;
+  options_.seed = seed;
+  sketch_.Reset(seed);
+  mode_ = options_.exact_up_to == 0 ? SummaryMode::kSketch : SummaryMode::kExact;
+  count_ = missing_ = nan_ = inf_ = non_numeric_ = 0;
+  sum_ = mean_ = m2_ = min_ = max_ = 0.0;
+  std::fill(bins_.begin(), bins_.end(), 0);
+  underflow_ = overflow_ = 0;
+}
+
+double NumericSummary::variance() const {
+  return count_ < 1 ? 0.0 : m2_ / static_cast<double>(count_);
+}
+
+double NumericSummary::sample_variance() const {
+  return count_ < 2 ? 0.0 : m2_ / static_cast<double>(count_ - 1);
+}
+
+double NumericSummary::min() const {
+  return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : min_;
+}
+
+double NumericSummary::max() const {
+  return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : max_;
+}
+
+std::span<const double> NumericSummary::SortedSample() const {
+  if (mode_ != SummaryMode::kExact || !sorted_) return {};
+  return values_;
+}
+
+WeightedSortedView NumericSummary::View() const {
+  if (mode_ == SummaryMode::kSketch) return sketch_.View();
+  if (sorted_) return WeightedSortedView::Borrow(values_);
+  std::vector<double> copy = values_;
+  std::sort(copy.begin(), copy.end());
+  return WeightedSortedView::Own(std::move(copy));
+}
+
+std::span<const double> NumericSummary::bin_edges() const {
+  if (edges_ == nullptr) return {};
+  return *edges_;
+}
+
+std::size_t NumericSummary::MemoryBytes() const {
+  return sizeof(*this) - sizeof(KllSketch) + sketch_.MemoryBytes() +
+         values_.capacity() * sizeof(double) + bins_.capacity() * sizeof(std::uint64_t);
+}
+
+void NumericSummary::AppendTo(std::string* out) const {
+  bytes::AppendU64(out, options_.exact_up_to);
+  bytes::AppendU32(out, static_cast<std::uint32_t>(options_.kll_k));
+  bytes::AppendU64(out, options_.seed);
+  bytes::AppendU8(out, mode_ == SummaryMode::kExact ? 0 : 1);
+  bytes::AppendU8(out, sorted_ ? 1 : 0);
+  for (std::uint64_t c : {count_, missing_, nan_, inf_, non_numeric_}) bytes::AppendU64(out, c);
+  for (double d : {sum_, mean_, m2_, min_, max_}) bytes::AppendF64(out, d);
+  if (mode_ == SummaryMode::kExact) {
+    bytes::AppendU64(out, values_.size());
+    for (double v : values_) bytes::AppendF64(out, v);
+  } else {
+    sketch_.AppendTo(out);
+  }
+  bytes::AppendU8(out, edges_ != nullptr ? 1 : 0);
+  if (edges_ != nullptr) {
+    bytes::AppendU32(out, static_cast<std::uint32_t>(edges_->size()));
+    for (double e : *edges_) bytes::AppendF64(out, e);
+    for (std::uint64_t b : bins_) bytes::AppendU64(out, b);
+    bytes::AppendU64(out, underflow_);
+    bytes::AppendU64(out, overflow_);
+  }
+}
+
+std::optional<NumericSummary> NumericSummary::Parse(std::string_view* in) {
+  NumericSummaryOptions options;
+  std::uint64_t exact_up_to = 0;
+  std::uint32_t k = 0;
+  std::uint8_t mode = 0, sorted = 0;
+  if (!bytes::ReadU64(in, &exact_up_to) || !bytes::ReadU32(in, &k) || !bytes::ReadU64(in, &options.seed) ||
+      !bytes::ReadU8(in, &mode) || !bytes::ReadU8(in, &sorted) || mode > 1 || sorted > 1) {
+    return std::nullopt;
+  }
+  options.exact_up_to = exact_up_to;
+  options.kll_k = static_cast<int>(std::min<std::uint32_t>(k, KllSketch::kMaxK));
+  NumericSummary s(options);
+  for (std::uint64_t* c : {&s.count_, &s.missing_, &s.nan_, &s.inf_, &s.non_numeric_}) {
+    if (!bytes::ReadU64(in, c)) return std::nullopt;
+  }
+  for (double* d : {&s.sum_, &s.mean_, &s.m2_, &s.min_, &s.max_}) {
+    if (!bytes::ReadF64(in, d)) return std::nullopt;
+  }
+  s.sorted_ = sorted == 1;
+  if (mode == 0) {
+    std::uint64_t n = 0;
+    if (!bytes::ReadU64(in, &n) || n != s.count_ || !bytes::HasRoomFor(*in, n, 8)) return std::nullopt;
+    s.mode_ = SummaryMode::kExact;
+    s.values_.resize(n);
+    for (double& v : s.values_) {
+      if (!bytes::ReadF64(in, &v) || !std::isfinite(v)) return std::nullopt;
+    }
+    if (s.sorted_ && !std::is_sorted(s.values_.begin(), s.values_.end())) return std::nullopt;
+  } else {
+    std::optional<KllSketch> sketch = KllSketch::Parse(in);
+    if (!sketch || sketch->count() != s.count_) return std::nullopt;
+    s.sketch_ = std::move(*sketch);
+    s.mode_ = SummaryMode::kSketch;
+  }
+  std::uint8_t has_edges = 0;
+  if (!bytes::ReadU8(in, &has_edges) || has_edges > 1) return std::nullopt;
+  if (has_edges == 1) {
+    std::uint32_t num_edges = 0;
+    if (!bytes::ReadU32(in, &num_edges) || !bytes::HasRoomFor(*in, num_edges, 16)) return std::nullopt;
+    std::vector<double> edges(num_edges);
+    for (double& e : edges) {
+      if (!bytes::ReadF64(in, &e)) return std::nullopt;
+    }
+    if (!ValidBinEdges(edges)) return std::nullopt;
+    s.bins_.assign(edges.size() - 1, 0);
+    for (std::uint64_t& b : s.bins_) {
+      if (!bytes::ReadU64(in, &b)) return std::nullopt;
+    }
+    if (!bytes::ReadU64(in, &s.underflow_) || !bytes::ReadU64(in, &s.overflow_)) return std::nullopt;
+    s.edges_ = std::make_shared<const std::vector<double>>(std::move(edges));
+  }
+  return s;
+}
+
+bool NumericSummary::operator==(const NumericSummary& other) const {
+  const bool same_edges = (edges_ == nullptr) == (other.edges_ == nullptr) &&
+                          (edges_ == nullptr || *edges_ == *other.edges_);
+  return options_.exact_up_to == other.options_.exact_up_to && options_.kll_k == other.options_.kll_k &&
+         options_.seed == other.options_.seed && mode_ == other.mode_ && sorted_ == other.sorted_ &&
+         values_ == other.values_ && sketch_ == other.sketch_ && count_ == other.count_ &&
+         missing_ == other.missing_ && nan_ == other.nan_ && inf_ == other.inf_ &&
+         non_numeric_ == other.non_numeric_ && sum_ == other.sum_ && mean_ == other.mean_ &&
+         m2_ == other.m2_ && min_ == other.min_ && max_ == other.max_ && same_edges &&
+         bins_ == other.bins_ && underflow_ == other.underflow_ && overflow_ == other.overflow_;
+}
+
+}  // namespace driftd::detectors

@@ -1,0 +1,83 @@
+#include "detectors/window/categorical_counts.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace driftd::detectors {
+namespace {
+
+TEST(CategoricalCountsTest, CountsCategoriesAndMissing) {
+  CategoricalCounts c;
+  for (const char* v : {"DE", "FR", "DE", "US", "DE"}) c.Add(v);
+  c.AddMissing();
+  EXPECT_EQ(c.count("DE"), 3u);
+  EXPECT_EQ(c.count("FR"), 1u);
+  EXPECT_EQ(c.count("XX"), 0u);
+  EXPECT_EQ(c.distinct(), 3u);
+  EXPECT_EQ(c.total(), 5u);
+  EXPECT_EQ(c.missing_count(), 1u);
+  EXPECT_EQ(c.entries()[0].first, "DE");  // first-seen order
+  EXPECT_EQ(c.entries()[2].first, "US");
+}
+
+TEST(CategoricalCountsTest, CapSendsNewCategoriesToOverflow) {
+  CategoricalCounts c(2);
+  for (const char* v : {"a", "b", "c", "a", "d", "c"}) c.Add(v);
+  EXPECT_EQ(c.distinct(), 2u);
+  EXPECT_EQ(c.count("a"), 2u);
+  EXPECT_EQ(c.count("c"), 0u);
+  EXPECT_EQ(c.overflow(), 3u);
+  EXPECT_EQ(c.total(), 6u);
+}
+
+TEST(CategoricalCountsTest, MergeAddsAndRespectsTheCap) {
+  CategoricalCounts a(3), b(3);
+  for (const char* v : {"x", "y"}) a.Add(v);
+  for (const char* v : {"y", "z", "w", "w"}) b.Add(v);
+  b.AddMissing();
+  a.Merge(b);
+  EXPECT_EQ(a.count("y"), 2u);
+  EXPECT_EQ(a.count("z"), 1u);
+  EXPECT_EQ(a.count("w"), 0u);  // no room left: the fourth category
+  EXPECT_EQ(a.overflow(), 2u);
+  EXPECT_EQ(a.total(), 6u);
+  EXPECT_EQ(a.missing_count(), 1u);
+  CategoricalCounts c(3);
+  c.Add("q");
+  c.Merge(a);  // a's overflow carries over
+  EXPECT_EQ(c.total(), 7u);
+  EXPECT_EQ(c.overflow(), 2u + 1u);  // z did not fit next to q, x, y
+}
+
+TEST(CategoricalCountsTest, MemoryIsBoundedByTheCap) {
+  CategoricalCounts c(100);
+  for (int i = 0; i < 100000; ++i) c.Add("category-with-a-long-name-" + std::to_string(i));
+  EXPECT_EQ(c.distinct(), 100u);
+  EXPECT_LT(c.MemoryBytes(), 100u * 256u);
+}
+
+TEST(CategoricalCountsTest, RoundTripsAndRejectsBadInput) {
+  CategoricalCounts c(5);
+  for (const char* v : {"a", "", "b", "a", "c", "d", "e", "f"}) c.Add(v);
+  c.AddMissing();
+  std::string bytes;
+  c.AppendTo(&bytes);
+  std::string_view in = bytes;
+  auto p = CategoricalCounts::Parse(&in);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_TRUE(in.empty());
+  EXPECT_TRUE(*p == c);
+  EXPECT_EQ(p->count("a"), 2u);
+  p->Add("a");  // the index was rebuilt
+  EXPECT_EQ(p->count("a"), 3u);
+  std::string_view cut(bytes.data(), bytes.size() - 1);
+  EXPECT_FALSE(CategoricalCounts::Parse(&cut).has_value());
+  std::string bad = bytes;
+  bad[8] ^= 1;  // overflow no longer consistent with total
+  std::string_view bad_in = bad;
+  EXPECT_FALSE(CategoricalCounts::Parse(&bad_in).has_value());
+}
+
+}  // namespace
+}  // namespace driftd::detectors
