@@ -25,4 +25,14 @@ ctest --test-dir "$build_root/asan" --output-on-failure -j "$jobs" -LE 'slow|nos
 
 configure_and_build "$build_root/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== tests"
-ctest --test-dir "$build_root/release" --output-on-failure -j "$jobs"
+log="$build_root/release/ctest.log"
+status=0
+ctest --test-dir "$build_root/release" --output-on-failure -j "$jobs" 2>&1 | tee "$log" || status=$?
+# ctest ends with per-label times; repeat its summary so it is the last line.
+summary=$(grep -E '^[0-9]+% tests passed' "$log" | tail -n 1)
+if [[ -z "$summary" ]]; then
+  echo "no ctest summary: ctest failed to run"
+  exit 1
+fi
+echo "$summary"
+exit "$status"
