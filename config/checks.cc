@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -188,6 +189,76 @@ bool IsHttpUrl(std::string_view url) {
   const std::size_t end = rest.find_first_of("/?#");
   const std::string_view authority = rest.substr(0, end);
   return !authority.empty() && authority.find(' ') == std::string_view::npos;
+}
+
+bool IsLabelName(std::string_view name) {
+  if (name.empty() || !(IsAlpha(name[0]) || name[0] == '_')) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return IsAlpha(c) || IsDigit(c) || c == '_'; });
+}
+
+bool IsHttpHeaderName(std::string_view name) {
+  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return IsAlpha(c) || IsDigit(c) || kTokenPunctuation.find(c) != std::string_view::npos;
+  });
+}
+
+bool IsHttpHeaderValue(std::string_view value) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  if (!value.empty() && (is_space(value.front()) || is_space(value.back()))) return false;
+  return std::all_of(value.begin(), value.end(), [&](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return is_space(c) || (byte >= 0x21 && byte != 0x7f);
+  });
+}
+
+bool IsValidUrlTemplate(std::string_view text, std::string* why) {
+  // The URL check runs on the text with each placeholder replaced by a word,
+  // so that "https://{model}.grafana.example" is judged like a real URL.
+  std::string expanded;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '}') {
+      *why = "unmatched } at offset " + std::to_string(i) + " (write %7D for a literal brace)";
+      return false;
+    }
+    if (c != '{') {
+      expanded += c;
+      continue;
+    }
+    const std::size_t close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      *why = "unclosed { at offset " + std::to_string(i) + " (write %7B for a literal brace)";
+      return false;
+    }
+    const std::string_view name = text.substr(i + 1, close - i - 1);
+    std::vector<std::string> known;
+    for (std::string_view p : kTemplatePlaceholders) known.emplace_back(p);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      *why = "unknown placeholder {" + std::string(name) + "}";
+      if (const auto suggestion = SuggestKey(name, known)) {
+        *why += " (did you mean {" + *suggestion + "}?)";
+      } else {
+        *why += " (expected {alertname}, {model}, {feature}, {item} or {severity})";
+      }
+      return false;
+    }
+    expanded += "x";
+    i = close;
+  }
+  if (!IsHttpUrl(expanded)) {
+    *why = "\"" + std::string(text) + "\" is not an http:// or https:// URL";
+    return false;
+  }
+  return true;
+}
+
+std::string FormatNumber(double value) {
+  // The shortest text that reads back as the same double: 0.05, not 0.050000.
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 int EditDistance(std::string_view a, std::string_view b) {

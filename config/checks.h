@@ -44,6 +44,36 @@ bool IsJsonPointer(std::string_view pointer);
 // "http://..." or "https://..." with a non-empty host part.
 bool IsHttpUrl(std::string_view url);
 
+// An Alertmanager label name: [a-zA-Z_][a-zA-Z0-9_]*. Names starting with
+// "__" pass here; they are reserved, which the caller reports separately.
+bool IsLabelName(std::string_view name);
+
+// An HTTP header field name: one or more RFC 9110 token characters.
+bool IsHttpHeaderName(std::string_view name);
+// An HTTP header field value that cannot split or end the header block:
+// visible ASCII, obs-text (bytes >= 0x80), spaces and tabs; no CR, LF or NUL,
+// and no leading or trailing whitespace.
+bool IsHttpHeaderValue(std::string_view value);
+
+// The placeholders of runbook and dashboard URL templates, in message order:
+// the alert labels alerts/rules.h ExpandUrlTemplate fills in.
+inline constexpr std::string_view kTemplatePlaceholders[] = {"alertname", "model", "feature",
+                                                             "item", "severity"};
+
+// A runbook or dashboard URL template: an http:// or https:// URL in which
+// each "{name}" of kTemplatePlaceholders is replaced when an alert is sent.
+// Every brace must belong to such a placeholder: a literal brace is written
+// percent-encoded (%7B, %7D), as RFC 3986 wants it in a URL anyway, so that a
+// typo such as "{model" or "{modle}" cannot reach an on-call engineer as a
+// broken link. On failure returns false and sets *why, e.g. "unknown
+// placeholder {modle} (did you mean {model}?)" or "unclosed { at offset 12
+// (write %7B for a literal brace)".
+bool IsValidUrlTemplate(std::string_view text, std::string* why);
+
+// `value` for messages: integers without a fraction ("5"), others with up
+// to six decimals and no trailing zeros ("0.05", "1000000").
+std::string FormatNumber(double value);
+
 // Edit distance between a and b counting insertions, deletions,
 // substitutions and swaps of adjacent characters (optimal string alignment).
 int EditDistance(std::string_view a, std::string_view b);

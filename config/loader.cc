@@ -11,8 +11,11 @@
 #include <system_error>
 #include <utility>
 
+#include "config/alerts_loader.h"
 #include "config/checks.h"
+#include "config/duration.h"
 #include "config/model_loader.h"
+#include "config/sink_loader.h"
 #include "config/table_reader.h"
 #include "config/toml_tree.h"
 
@@ -31,25 +34,14 @@ constexpr std::array<EnumName<SourceType>, 2> kSourceTypes = {{
     {"kafka", SourceType::kKafka},
     {"file", SourceType::kFile},
 }};
-constexpr std::array<EnumName<SinkType>, 3> kSinkTypes = {{
-    {"alertmanager", SinkType::kAlertmanager},
-    {"webhook", SinkType::kWebhook},
-    {"log", SinkType::kLog},
-}};
-
-std::string_view SinkTypeName(SinkType type) {
-  for (const auto& n : kSinkTypes) {
-    if (n.value == type) return n.name;
-  }
-  return "sink";
-}
-
 void ReadDaemon(TableReader& r, DaemonConfig* daemon) {
   r.ReadString("state_dir", &daemon->state_dir);
   r.ReadDuration("evaluation_interval", DurationRule::kPositive, &daemon->evaluation_interval);
   r.ReadDuration("shutdown_timeout", DurationRule::kPositive, &daemon->shutdown_timeout);
   r.ReadEnum<LogLevel>("log_level", kLogLevels, &daemon->log_level);
   r.ReadSize("max_event_bytes", &daemon->max_event_bytes);
+  r.ReadDuration("checkpoint_interval", DurationRule::kPositive, &daemon->checkpoint_interval);
+  r.ReadUnsigned("checkpoints_kept", 1, &daemon->checkpoints_kept);
 }
 
 void ReadHttp(TableReader& r, HttpConfig* http) {
@@ -104,6 +96,19 @@ void FlattenLibrdkafka(const TomlValue& table, const std::string& prefix, const 
       diagnostics->Add(entry.key_position, entry_path, "set source.brokers instead");
     } else if (name == "group.id") {
       diagnostics->Add(entry.key_position, entry_path, "set source.group_id instead");
+    } else if (name == "session.timeout.ms") {
+      diagnostics->Add(entry.key_position, entry_path, "set source.session_timeout instead");
+    } else if (name == "statistics.interval.ms") {
+      diagnostics->Add(entry.key_position, entry_path, "set source.statistics_interval instead");
+    } else if (name == "enable.auto.commit" || name == "enable.auto.offset.store") {
+      // The Kafka source refuses these when it opens; check-config says so first.
+      diagnostics->Add(entry.key_position, entry_path,
+                       "cannot be set: driftd commits offsets itself, after each checkpoint");
+    } else if (name == "partition.assignment.strategy" &&
+               (*out)[name].find("cooperative") != std::string::npos) {
+      diagnostics->Add(value.position, entry_path,
+                       "cooperative assignors are not supported with librdkafka 2.0.2; use "
+                       "range or roundrobin");
     }
   }
 }
@@ -136,6 +141,24 @@ void ReadTopicModels(TableReader& r, const std::set<std::string, std::less<>>& m
   }
 }
 
+// Reads a duration that is handed to librdkafka as a `property` in whole
+// milliseconds, within that property's range [low, high].
+void ReadKafkaMilliseconds(TableReader& r, std::string_view key, std::string_view property,
+                           Duration low, Duration high, Duration* out) {
+  Duration value{};
+  if (!r.ReadDuration(key, DurationRule::kPositive, &value)) return;
+  const TomlEntry& entry = *r.Find(key);
+  if (value < low || value > high) {
+    r.ErrorAt(entry, "must be between " + FormatDuration(low) + " and " + FormatDuration(high) +
+                         " (the range of librdkafka's " + std::string(property) + "), got " +
+                         FormatDuration(value));
+  } else if (value % std::chrono::milliseconds(1) != Duration::zero()) {
+    r.ErrorAt(entry, "must be a whole number of milliseconds, got " + FormatDuration(value));
+  } else {
+    *out = value;
+  }
+}
+
 void ReadSource(TableReader& r, const std::set<std::string, std::less<>>& model_names,
                 SourceConfig* source) {
   r.ReadEnum<SourceType>("type", kSourceTypes, &source->type);
@@ -150,6 +173,12 @@ void ReadSource(TableReader& r, const std::set<std::string, std::less<>>& model_
                       &source->librdkafka);
   }
   ReadTopicModels(r, model_names, *source, &source->topic_models);
+  // Kafka tuning; accepted for a file source too, so that switching the type
+  // for a test run needs no other edit.
+  ReadKafkaMilliseconds(r, "statistics_interval", "statistics.interval.ms", std::chrono::seconds(1),
+                        std::chrono::hours(24), &source->statistics_interval);
+  ReadKafkaMilliseconds(r, "session_timeout", "session.timeout.ms", std::chrono::milliseconds(1),
+                        std::chrono::hours(1), &source->session_timeout);
   const TomlEntry* topics = r.Find("topics");
   if (source->type == SourceType::kKafka && topics == nullptr) {
     r.diagnostics()->Add(r.table().position, r.PathOf("topics"),
@@ -157,77 +186,6 @@ void ReadSource(TableReader& r, const std::set<std::string, std::less<>>& model_
   } else if (source->type == SourceType::kKafka && topics->value.kind == Kind::kArray &&
              topics->value.items.empty()) {
     r.ErrorAt(*topics, "a kafka source needs at least one topic");
-  }
-}
-
-void ReadSink(TableReader& r, SinkConfig* sink) {
-  bool typed = false;
-  if (r.Find("type") == nullptr) {
-    r.ErrorOnTable("type is required (\"alertmanager\", \"webhook\" or \"log\")");
-  } else {
-    typed = r.ReadEnum<SinkType>("type", kSinkTypes, &sink->type);
-  }
-  if (r.ReadString("name", &sink->name) && !IsValidName(sink->name)) {
-    r.ErrorAt(*r.Find("name"), "sink name must match [A-Za-z_][A-Za-z0-9_.-]*");
-  }
-  r.ReadDuration("timeout", DurationRule::kPositive, &sink->timeout);
-  const TomlEntry* url = r.Find("url");
-  // Whether a url belongs here depends on the type; without one, only its form is checked.
-  const bool needs_url = sink->type != SinkType::kLog;
-  if (typed && url == nullptr && needs_url) {
-    r.ErrorOnTable("url is required for sink type \"" + std::string(SinkTypeName(sink->type)) +
-                   "\"");
-  } else if (typed && url != nullptr && !needs_url) {
-    r.ErrorAt(*url, "a log sink takes no url");
-  } else if (r.ReadString("url", &sink->url) && !IsHttpUrl(sink->url)) {
-    r.ErrorAt(*url, "\"" + sink->url + "\" is not an http:// or https:// URL");
-  }
-}
-
-void ReadSinks(TableReader& root, std::vector<SinkConfig>* sinks) {
-  const TomlEntry* entry = root.Find("sinks");
-  if (entry == nullptr) {
-    sinks->push_back(SinkConfig{SinkType::kLog, "log", "", SinkConfig{}.timeout});
-    return;
-  }
-  if (entry->value.kind != Kind::kArray) {
-    root.ErrorAt(*entry, "expected an array of tables ([[sinks]]), got " +
-                             std::string(KindName(entry->value.kind)));
-    return;
-  }
-  std::vector<bool> named;
-  for (std::size_t i = 0; i < entry->value.items.size(); ++i) {
-    const TomlValue& item = entry->value.items[i];
-    const std::string path = "sinks[" + std::to_string(i) + "]";
-    if (!item.is_table()) {
-      root.diagnostics()->Add(item.position, path,
-                              "expected a table, got " + std::string(KindName(item.kind)));
-      continue;
-    }
-    SinkConfig sink;
-    TableReader r(item, path, root.diagnostics());
-    ReadSink(r, &sink);
-    r.ReportUnknownKeys();
-    named.push_back(!sink.name.empty());
-    sinks->push_back(std::move(sink));
-  }
-  // Unnamed sinks take their type's name, indexed when the type repeats.
-  std::map<SinkType, int> per_type;
-  for (const SinkConfig& sink : *sinks) ++per_type[sink.type];
-  std::set<std::string> names;
-  for (std::size_t i = 0; i < sinks->size(); ++i) {
-    SinkConfig& sink = (*sinks)[i];
-    if (!named[i]) {
-      sink.name = std::string(SinkTypeName(sink.type));
-      if (per_type[sink.type] > 1) sink.name += "-" + std::to_string(i);
-    }
-    if (!names.insert(sink.name).second) {
-      const TomlValue& item = entry->value.items[i];
-      const TomlEntry* name = item.Find("name");
-      root.diagnostics()->Add(name ? name->value.position : item.position,
-                              "sinks[" + std::to_string(i) + "].name",
-                              "duplicate sink name \"" + sink.name + "\"");
-    }
   }
 }
 
@@ -254,11 +212,13 @@ LoadResult Validate(std::string_view text, std::string_view source_name,
   Diagnostics diagnostics{std::string(source_name)};
   TableReader root(*parsed.root, "", &diagnostics);
 
+  // [alerts] first: per-model alert overrides start from its rules.
+  Section(root, "alerts", [&](TableReader& r) { ReadAlerts(r, &config->alerts); });
   std::set<std::string, std::less<>> model_names;
   const TomlValue* models = root.ReadTable("models");
   if (models != nullptr) {
     for (const TomlEntry& entry : models->entries) model_names.insert(entry.key);
-    ReadModels(*models, base_dir, &diagnostics, &config->models);
+    ReadModels(*models, base_dir, config->alerts, &diagnostics, &config->models);
   }
   if (model_names.empty()) {
     const TomlEntry* entry = root.Find("models");
@@ -268,7 +228,7 @@ LoadResult Validate(std::string_view text, std::string_view source_name,
   Section(root, "daemon", [&](TableReader& r) { ReadDaemon(r, &config->daemon); });
   Section(root, "http", [&](TableReader& r) { ReadHttp(r, &config->http); });
   Section(root, "source", [&](TableReader& r) { ReadSource(r, model_names, &config->source); });
-  ReadSinks(root, &config->sinks);
+  ReadSinks(root, base_dir, &config->sinks);
   root.ReportUnknownKeys();
 
   result.errors = diagnostics.TakeSorted();

@@ -8,13 +8,21 @@
 // column where toml++ saw the offending key or value, and the dotted key
 // path. A TOML syntax error stops parsing, so it is reported alone.
 //
-// Defaults are those documented in config/config.h. Two values are derived:
-//   * a relative reference.path of a baseline model is resolved against the
-//     directory of the config file (LoadConfigFile: made absolute; ParseConfig:
-//     joined with the directory part of source_name, if any);
+// Defaults are those documented in config/config.h. Some values are derived:
+//   * relative file names (a baseline model's reference.path, and a sink's
+//     bearer_token_file, basic_auth_password_file and ca_file) are resolved
+//     against the directory of the config file (LoadConfigFile: made
+//     absolute; ParseConfig: joined with the directory part of source_name,
+//     if any). Files other than the config itself are not opened here;
 //   * sinks without a name are named after their type, or "<type>-<index>"
 //     when several sinks share a type; with no [[sinks]] at all, one log sink
-//     is configured so that alerts are never dropped silently.
+//     is configured so that alerts are never dropped silently;
+//   * ModelConfig::alerts holds, for each alert a model overrides, the
+//     effective settings: the [alerts.rules.<AlertName>] values (or the
+//     defaults) with the keys written under [models.<m>.alerts.<AlertName>]
+//     applied over them. Alerts the model does not mention are absent: use
+//     Config::alerts.rules, then the defaults. Rule runbook_url and
+//     dashboard_url stay empty when unset; [alerts] holds the fallbacks.
 //
 // Thread-safe: the functions share no state.
 #ifndef DRIFTD_CONFIG_LOADER_H_

@@ -1,10 +1,11 @@
 #include "config/model_loader.h"
 
 #include <array>
-#include <filesystem>
 #include <string_view>
 
+#include "config/alerts_loader.h"
 #include "config/checks.h"
+#include "config/drift_window_loader.h"
 
 namespace driftd::config {
 namespace {
@@ -36,17 +37,6 @@ constexpr std::array<EnumName<std::string_view>, 7> kMetrics = {{
 }};
 
 constexpr std::string_view kNameRule = "must match [A-Za-z_][A-Za-z0-9_.-]*";
-
-std::string FormatNumber(double value) {
-  std::string text = std::to_string(value);
-  // std::to_string prints six decimals; trim the zeros for readable messages.
-  while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.')) {
-    const bool dot = text.back() == '.';
-    text.pop_back();
-    if (dot) break;
-  }
-  return text;
-}
 
 // Reads `test` and checks that it suits values of the given kind.
 void ReadTest(TableReader& r, bool categorical, std::string* test) {
@@ -102,6 +92,12 @@ void ReadFeature(TableReader& r, FeatureConfig* feature) {
   if (r.ReadNumber("max_missing", &feature->max_missing) &&
       (*feature->max_missing < 0 || *feature->max_missing > 1)) {
     r.ErrorAt(*r.Find("max_missing"), "must be a share between 0 and 1");
+  }
+  const TomlEntry* finite = r.Find("finite");
+  if (finite != nullptr && categorical) {
+    r.ErrorAt(*finite, "only valid for numeric features");
+  } else {
+    r.ReadBool("finite", &feature->finite);
   }
   const TomlEntry* values = r.Find("values");
   if (values != nullptr && !categorical) {
@@ -164,10 +160,7 @@ void ReadReference(TableReader& r, const std::string& base_dir, ReferenceConfig*
       if (r.Find("path") == nullptr) {
         r.ErrorOnTable("path is required for reference type \"baseline\"");
       } else if (r.ReadString("path", &reference->path)) {
-        std::filesystem::path path(reference->path);
-        if (path.is_relative() && !base_dir.empty()) {
-          reference->path = (std::filesystem::path(base_dir) / path).lexically_normal().string();
-        }
+        reference->path = ResolvePath(base_dir, reference->path);
       }
       break;
     case ReferenceType::kFirst: {
@@ -189,6 +182,14 @@ void ReadPrediction(TableReader& r, PredictionConfig* prediction) {
   ReadThreshold(r, prediction->test, &prediction->threshold);
   ReadRange(r, !categorical, "only valid for score and regression predictions", &prediction->min,
             &prediction->max);
+  const TomlEntry* min_variance = r.Find("min_variance");
+  if (min_variance != nullptr && categorical) {
+    r.ErrorAt(*min_variance, "only valid for score and regression predictions");
+  } else {
+    r.ReadNumber("min_variance", NumberRange::AtLeast(0), &prediction->min_variance);
+  }
+  std::uint64_t min_distinct = 0;
+  if (r.ReadUnsigned("min_distinct", 1, &min_distinct)) prediction->min_distinct = min_distinct;
 }
 
 void ReadQuality(TableReader& r, QualityConfig* quality) {
@@ -207,6 +208,22 @@ void ReadQuality(TableReader& r, QualityConfig* quality) {
     }
   }
   r.ReadDuration("label_timeout", DurationRule::kPositive, &quality->label_timeout);
+  r.ReadUnsigned("max_pending", 1, &quality->max_pending);
+  if (r.ReadNumber("max_drop", NumberRange::AtLeast(0), &quality->max_drop) && share &&
+      *quality->max_drop > 1) {
+    r.ErrorAt(*r.Find("max_drop"), "must be at most 1: " + std::string(metric) +
+                                       " lies between 0 and 1");
+  }
+  // Only these metrics turn a score into a class before comparing it.
+  const TomlEntry* decision_threshold = r.Find("decision_threshold");
+  if (decision_threshold != nullptr && metric != "accuracy" && metric != "precision" &&
+      metric != "recall") {
+    r.ErrorAt(*decision_threshold,
+              "only used by the metrics accuracy, precision and recall, not " +
+                  std::string(metric));
+  } else {
+    r.ReadNumber("decision_threshold", NumberRange::Between(0, 1), &quality->decision_threshold);
+  }
 }
 
 void ReadLatency(TableReader& r, LatencyConfig* latency) {
@@ -227,6 +244,10 @@ void ReadLatency(TableReader& r, LatencyConfig* latency) {
       }
     }
   }
+  r.ReadNumber("max_ratio", NumberRange::AtLeast(1), &latency->max_ratio);
+  r.ReadNumber("min_throughput", NumberRange::Above(0), &latency->min_throughput);
+  r.ReadNumber("min_throughput_ratio", NumberRange::AboveUpTo(0, 1),
+               &latency->min_throughput_ratio);
 }
 
 void ReadFields(TableReader& r, FieldMap* fields) {
@@ -283,8 +304,10 @@ bool WithTable(TableReader& r, std::string_view key, Read read) {
   return true;
 }
 
-void ReadModel(TableReader& r, const std::string& base_dir, ModelConfig* model) {
-  r.ReadDuration("window", DurationRule::kPositive, &model->window);
+void ReadModel(TableReader& r, const std::string& base_dir, const AlertsConfig& alerts,
+               ModelConfig* model) {
+  const bool window_ok = r.ReadDuration("window", DurationRule::kPositive, &model->window) ||
+                         r.Find("window") == nullptr;
   WithTable(r, "reference",
             [&](TableReader& sub) { ReadReference(sub, base_dir, &model->reference); });
   std::int64_t min_samples = 0;
@@ -310,12 +333,32 @@ void ReadModel(TableReader& r, const std::string& base_dir, ModelConfig* model) 
     model->latency = latency;
   }
   WithTable(r, "fields", [&](TableReader& sub) { ReadFields(sub, &model->fields); });
+  r.ReadNumber("max_invariant_violation_share", NumberRange::Between(0, 1),
+               &model->max_invariant_violation_share);
+  WithTable(r, "drift",
+            [&](TableReader& sub) { ReadDrift(sub, model->reference, &model->drift); });
+  const std::optional<Duration> window =
+      window_ok ? std::optional<Duration>(model->window) : std::nullopt;
+  bool panes_given = false;
+  WithTable(r, "windows", [&](TableReader& sub) {
+    panes_given = sub.Find("panes") != nullptr;
+    ReadWindows(sub, window, &model->windows);
+  });
+  // With the default pane count, a very short window is the one to fix.
+  const TomlEntry* window_entry = r.Find("window");
+  if (window && window_entry != nullptr && !panes_given) {
+    const std::string problem = PaneLengthProblem(*window, model->windows.panes);
+    if (!problem.empty()) r.ErrorAt(*window_entry, problem);
+  }
+  if (const TomlValue* overrides = r.ReadTable("alerts")) {
+    ReadAlertRules(*overrides, r.PathOf("alerts"), alerts, r.diagnostics(), &model->alerts);
+  }
 }
 
 }  // namespace
 
-void ReadModels(const TomlValue& models, const std::string& base_dir, Diagnostics* diagnostics,
-                std::vector<ModelConfig>* out) {
+void ReadModels(const TomlValue& models, const std::string& base_dir, const AlertsConfig& alerts,
+                Diagnostics* diagnostics, std::vector<ModelConfig>* out) {
   for (const TomlEntry& entry : models.entries) {
     const std::string path = JoinKeyPath("models", entry.key);
     if (!IsValidName(entry.key)) {
@@ -330,7 +373,7 @@ void ReadModels(const TomlValue& models, const std::string& base_dir, Diagnostic
     ModelConfig model;
     model.name = entry.key;
     TableReader r(entry.value, path, diagnostics);
-    ReadModel(r, base_dir, &model);
+    ReadModel(r, base_dir, alerts, &model);
     r.ReportUnknownKeys();
     out->push_back(std::move(model));
   }

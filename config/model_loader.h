@@ -14,9 +14,11 @@ namespace driftd::config {
 // Reads every model of the `models` table (REQUIRES: models.is_table()) in
 // file order into *out and reports every problem to *diagnostics; the caller
 // discards *out when there is any. Relative baseline paths are joined to
-// `base_dir` when it is not empty.
-void ReadModels(const TomlValue& models, const std::string& base_dir, Diagnostics* diagnostics,
-                std::vector<ModelConfig>* out);
+// `base_dir` when it is not empty. `alerts` is the [alerts] section already
+// read: a model's [models.<m>.alerts.<AlertName>] override starts from its
+// rule (see ReadAlertRules in config/alerts_loader.h).
+void ReadModels(const TomlValue& models, const std::string& base_dir, const AlertsConfig& alerts,
+                Diagnostics* diagnostics, std::vector<ModelConfig>* out);
 
 }  // namespace driftd::config
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "config/checks.h"
@@ -39,6 +40,39 @@ std::string JoinKeyPath(std::string_view parent, std::string_view key) {
   if (!out.empty()) out += '.';
   out += IsBareKey(key) ? std::string(key) : Quote(key);
   return out;
+}
+
+std::string ResolvePath(const std::string& base_dir, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (!p.is_relative() || base_dir.empty()) return path;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+bool NumberRange::Contains(double value) const {
+  if (low && (low_inclusive ? value < *low : value <= *low)) return false;
+  if (high && (high_inclusive ? value > *high : value >= *high)) return false;
+  return true;
+}
+
+std::string NumberRange::Describe() const {
+  if (low && high) {
+    if (low_inclusive && high_inclusive) {
+      return "must be between " + FormatNumber(*low) + " and " + FormatNumber(*high);
+    }
+    return std::string("must be ") + (low_inclusive ? "at least " : "greater than ") +
+           FormatNumber(*low) + (high_inclusive ? " and at most " : " and less than ") +
+           FormatNumber(*high);
+  }
+  if (low) {
+    if (*low == 0 && low_inclusive) return "must not be negative";
+    return std::string("must be ") + (low_inclusive ? "at least " : "greater than ") +
+           FormatNumber(*low);
+  }
+  if (high) {
+    return std::string("must be ") + (high_inclusive ? "at most " : "less than ") +
+           FormatNumber(*high);
+  }
+  return "";
 }
 
 TableReader::TableReader(const TomlValue& table, std::string path, Diagnostics* diagnostics)
@@ -84,18 +118,36 @@ bool TableReader::ReadBool(std::string_view key, bool* out) {
 }
 
 bool TableReader::ReadInteger(std::string_view key, std::int64_t minimum, std::int64_t* out) {
+  return ReadIntegerChecked(key, minimum, INT64_MAX, /*between=*/false, out);
+}
+
+bool TableReader::ReadInteger(std::string_view key, std::int64_t minimum, std::int64_t maximum,
+                              std::int64_t* out) {
+  return ReadIntegerChecked(key, minimum, maximum, /*between=*/true, out);
+}
+
+bool TableReader::ReadIntegerChecked(std::string_view key, std::int64_t minimum,
+                                     std::int64_t maximum, bool between, std::int64_t* out) {
   const TomlEntry* entry = Find(key);
   if (entry == nullptr) return false;
   if (entry->value.kind != Kind::kInteger) {
     ErrorAt(*entry, "expected an integer" + Got(entry->value));
     return false;
   }
-  if (entry->value.integer < minimum) {
-    ErrorAt(*entry, "must be at least " + std::to_string(minimum) + ", got " +
-                        std::to_string(entry->value.integer));
+  const std::int64_t value = entry->value.integer;
+  if (value < minimum || value > maximum) {
+    const std::string got = ", got " + std::to_string(value);
+    if (between) {
+      ErrorAt(*entry, "must be between " + std::to_string(minimum) + " and " +
+                          std::to_string(maximum) + got);
+    } else if (value < minimum) {
+      ErrorAt(*entry, "must be at least " + std::to_string(minimum) + got);
+    } else {
+      ErrorAt(*entry, "must be at most " + std::to_string(maximum) + got);
+    }
     return false;
   }
-  *out = entry->value.integer;
+  *out = value;
   return true;
 }
 
@@ -117,6 +169,43 @@ bool TableReader::ReadNumber(std::string_view key, std::optional<double>* out) {
   }
   *out = value;
   return true;
+}
+
+bool TableReader::ReadNumber(std::string_view key, const NumberRange& range,
+                             std::optional<double>* out) {
+  std::optional<double> value;
+  if (!ReadNumber(key, &value)) return false;
+  if (!range.Contains(*value)) {
+    ErrorAt(*Find(key), range.Describe() + ", got " + FormatNumber(*value));
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+bool TableReader::ReadNumber(std::string_view key, const NumberRange& range, double* out) {
+  std::optional<double> value;
+  if (!ReadNumber(key, range, &value)) return false;
+  *out = *value;
+  return true;
+}
+
+std::vector<std::pair<const TomlEntry*, std::string>> TableReader::ReadStringTable(
+    std::string_view key) {
+  std::vector<std::pair<const TomlEntry*, std::string>> out;
+  const TomlValue* table = ReadTable(key);
+  if (table == nullptr) return out;
+  for (const TomlEntry& entry : table->entries) {
+    const std::string entry_path = JoinKeyPath(PathOf(key), entry.key);
+    if (entry.value.kind != Kind::kString) {
+      diagnostics_->Add(entry.value.position, entry_path, "expected a string" + Got(entry.value));
+    } else if (entry.value.text.empty()) {
+      diagnostics_->Add(entry.value.position, entry_path, "must not be empty");
+    } else {
+      out.emplace_back(&entry, entry.value.text);
+    }
+  }
+  return out;
 }
 
 bool TableReader::ReadDuration(std::string_view key, DurationRule rule,

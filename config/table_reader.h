@@ -4,10 +4,12 @@
 #define DRIFTD_CONFIG_TABLE_READER_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -35,7 +37,31 @@ class Diagnostics {
 // "parent.key"; keys that are not bare TOML keys are quoted: models."a b".
 std::string JoinKeyPath(std::string_view parent, std::string_view key);
 
+// `path` joined to `base_dir` when it is relative and base_dir is not empty,
+// lexically normalised; otherwise `path` unchanged. Relative file names in
+// the configuration follow the file, not the working directory.
+std::string ResolvePath(const std::string& base_dir, const std::string& path);
+
 enum class DurationRule { kPositive, kNonNegative };
+
+// The allowed values of a number: each bound is optional and inclusive or
+// exclusive.
+struct NumberRange {
+  std::optional<double> low;
+  bool low_inclusive = true;
+  std::optional<double> high;
+  bool high_inclusive = true;
+
+  static NumberRange AtLeast(double low) { return {low, true, std::nullopt, true}; }
+  static NumberRange Above(double low) { return {low, false, std::nullopt, true}; }
+  static NumberRange Between(double low, double high) { return {low, true, high, true}; }
+  // (low, high]
+  static NumberRange AboveUpTo(double low, double high) { return {low, false, high, true}; }
+
+  bool Contains(double value) const;
+  // "must be between 0 and 1", "must be greater than 0", "must not be negative", ...
+  std::string Describe() const;
+};
 
 template <typename E>
 struct EnumName {
@@ -73,8 +99,31 @@ class TableReader {
   bool ReadBool(std::string_view key, bool* out);
   // An integer >= minimum.
   bool ReadInteger(std::string_view key, std::int64_t minimum, std::int64_t* out);
+  // An integer in [minimum, maximum] ("must be between 1 and 10000, got 0").
+  bool ReadInteger(std::string_view key, std::int64_t minimum, std::int64_t maximum,
+                   std::int64_t* out);
+  // An integer >= minimum that fits in T ("must be at most 4294967295, got ...").
+  // REQUIRES: minimum >= 0.
+  template <typename T>
+  bool ReadUnsigned(std::string_view key, std::int64_t minimum, T* out) {
+    constexpr auto kMax = std::numeric_limits<T>::max();
+    constexpr std::int64_t kLimit = kMax > static_cast<std::uint64_t>(INT64_MAX)
+                                        ? INT64_MAX
+                                        : static_cast<std::int64_t>(kMax);
+    std::int64_t value = 0;
+    if (!ReadIntegerChecked(key, minimum, kLimit, /*between=*/false, &value)) return false;
+    *out = static_cast<T>(value);
+    return true;
+  }
   // An integer or float; must be finite.
   bool ReadNumber(std::string_view key, std::optional<double>* out);
+  // A finite number within `range` ("must be between 0 and 1, got 1.5").
+  bool ReadNumber(std::string_view key, const NumberRange& range, std::optional<double>* out);
+  bool ReadNumber(std::string_view key, const NumberRange& range, double* out);
+  // A table of string values (header or label maps): every value must be a
+  // non-empty string; keys are checked by the caller. Returns the entries in
+  // file order, or nothing when the key is absent or not a table.
+  std::vector<std::pair<const TomlEntry*, std::string>> ReadStringTable(std::string_view key);
   // A duration string ("15s"); see config/duration.h.
   bool ReadDuration(std::string_view key, DurationRule rule, Duration* out);
   bool ReadDuration(std::string_view key, DurationRule rule, std::optional<Duration>* out);
@@ -101,6 +150,8 @@ class TableReader {
   void ReportUnknownKeys();
 
  private:
+  bool ReadIntegerChecked(std::string_view key, std::int64_t minimum, std::int64_t maximum,
+                          bool between, std::int64_t* out);
   bool ReadChoice(std::string_view key, std::span<const std::string_view> names,
                   std::size_t* index);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace driftd::config {
@@ -107,6 +108,65 @@ TEST(SuggestKeyTest, SuggestsOnlyCloseKeys) {
   EXPECT_EQ(SuggestKey("tpye", keys), "type");
   EXPECT_EQ(SuggestKey("colour", keys), std::nullopt);
   EXPECT_EQ(SuggestKey("mx", keys), std::nullopt);  // too short to guess
+}
+
+TEST(IsLabelNameTest, FollowsThePrometheusLabelPattern) {
+  for (const char* ok : {"team", "_x", "env_2", "A"}) EXPECT_TRUE(IsLabelName(ok)) << ok;
+  for (const char* bad : {"", "2x", "team-name", "a.b", "a b", "é"}) {
+    EXPECT_FALSE(IsLabelName(bad)) << bad;
+  }
+}
+
+TEST(HttpHeaderTest, NamesAreTokensAndValuesCannotBreakTheHeaderBlock) {
+  for (const char* ok : {"X-Scope-OrgID", "User-Agent", "a!#$%&'*+-.^_`|~9"}) {
+    EXPECT_TRUE(IsHttpHeaderName(ok)) << ok;
+  }
+  for (const char* bad : {"", "Bad Name", "X:Y", "X(Y)", "X\"Y", "X\tY"}) {
+    EXPECT_FALSE(IsHttpHeaderName(bad)) << bad;
+  }
+  for (const char* ok : {"v", "driftd (prod) 1.0", "a\tb", "\xc3\xa9t\xc3\xa9"}) {
+    EXPECT_TRUE(IsHttpHeaderValue(ok)) << ok;
+  }
+  for (const char* bad : {"a\r\nb: c", "a\nb", " v", "v ", "v\t", "a\x7f"}) {
+    EXPECT_FALSE(IsHttpHeaderValue(bad)) << bad;
+  }
+  EXPECT_FALSE(IsHttpHeaderValue(std::string("a\0b", 3)));
+}
+
+TEST(IsValidUrlTemplateTest, AcceptsKnownPlaceholdersAndEncodedBraces) {
+  std::string why;
+  for (const char* ok : {"https://wiki/{alertname}", "http://g/d?m={model}&f={feature}&i={item}",
+                         "https://w/{severity}", "https://{model}.grafana.example.org/",
+                         "https://w/x?q=%7B%7D", "https://w/plain"}) {
+    EXPECT_TRUE(IsValidUrlTemplate(ok, &why)) << ok << ": " << why;
+  }
+}
+
+TEST(IsValidUrlTemplateTest, ExplainsEachProblem) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"https://w/{modle}", "unknown placeholder {modle} (did you mean {model}?)"},
+      {"https://w/{Item}", "unknown placeholder {Item} (did you mean {item}?)"},
+      {"https://w/{x}", "unknown placeholder {x} (expected {alertname}, {model}, {feature}, "
+                        "{item} or {severity})"},
+      {"https://w/{model", "unclosed { at offset 10 (write %7B for a literal brace)"},
+      {"https://w/}", "unmatched } at offset 10 (write %7D for a literal brace)"},
+      {"https://w/{{model}}", "unknown placeholder {{model} (did you mean {model}?)"},
+      {"wiki/{model}", "\"wiki/{model}\" is not an http:// or https:// URL"},
+      {"https://{model}", ""},  // the placeholder stands for a host: valid
+  };
+  for (const auto& [text, expected] : cases) {
+    std::string why;
+    EXPECT_EQ(IsValidUrlTemplate(text, &why), expected.empty()) << text;
+    EXPECT_EQ(why, expected) << text;
+  }
+}
+
+TEST(FormatNumberTest, ShortestRoundTripSpelling) {
+  EXPECT_EQ(FormatNumber(5), "5");
+  EXPECT_EQ(FormatNumber(0.05), "0.05");
+  EXPECT_EQ(FormatNumber(-0.1), "-0.1");
+  EXPECT_EQ(FormatNumber(1e-9), "1e-09");
+  EXPECT_EQ(std::stod(FormatNumber(0.1 + 0.2)), 0.1 + 0.2);
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ expected=(
   "$bad:19:13: models.fraud.reference: path is required for reference type \"baseline\""
   "$bad:22:55: models.fraud.features.amount.threshold: expected a number, got string"
   "$bad:23:42: models.fraud.features.country.test: test \"ks\" needs numeric values;"
+  "$bad:26:9: models.fraud.windows.panes: must be between 1 and 10000, got 0"
+  "$bad:28:15: alerts.rules.FeatureDrfit: unknown alert \"FeatureDrfit\" (did you mean FeatureDrift?)"
 )
 for line in "${expected[@]}"; do
   if ! grep -qF -- "$line" "$stderr"; then
