@@ -1,0 +1,208 @@
+#include "daemon/baseline_cmd.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "config/loader.h"
+#include "daemon/report_input.h"
+
+namespace driftd {
+namespace {
+
+constexpr const char* kBaselineUsage =
+    "usage: driftd baseline --config FILE --model M --input train.csv|train.jsonl --output M.profile.json\n";
+
+bool WriteFileAtomically(const std::string& path, const std::string& text, std::string* error) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      *error = tmp + ": cannot create";
+      return false;
+    }
+    f << text;
+    f.flush();
+    if (!f) {
+      *error = tmp + ": write failed";
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    *error = path + ": cannot rename " + tmp + " into place";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+// Row-order slice k of a table column as a sorted exact summary.
+detectors::NumericSummary Slice(const TableColumn& c, std::size_t k) {
+  const auto sample = c.numeric.sample();
+  const std::size_t begin = c.chunk_starts[k];
+  const std::size_t end = k + 1 < c.chunk_starts.size() ? c.chunk_starts[k + 1] : sample.size();
+  detectors::NumericSummary s(detectors::NumericSummaryOptions{std::numeric_limits<std::size_t>::max(), 200, 0});
+  for (std::size_t i = begin; i < end; ++i) s.Add(sample[i]);
+  s.Sort();
+  return s;
+}
+
+}  // namespace
+
+std::optional<detectors::Profile> LoadProfileFile(const std::string& path, const config::ModelConfig& model,
+                                                  std::string* error) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    *error = path + ": cannot open";
+    return std::nullopt;
+  }
+  std::stringstream buf;
+  buf << f.rdbuf();
+  detectors::ProfileParseResult parsed = detectors::ParseProfileJson(buf.str());
+  if (!parsed.profile) {
+    *error = path + ": " + parsed.error;
+    return std::nullopt;
+  }
+  if (std::string e = detectors::ValidateProfile(*parsed.profile, model); !e.empty()) {
+    *error = path + ": " + e;
+    return std::nullopt;
+  }
+  return std::move(parsed.profile);
+}
+
+int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string config_path, model_name, input, output;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i], value;
+    if (flag == "--help" || flag == "-h") {
+      out << kBaselineUsage;
+      return 0;
+    }
+    if (const auto eq = flag.find('='); eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      err << "driftd baseline: " << flag << " needs a value\n" << kBaselineUsage;
+      return 2;
+    }
+    if (flag == "--config") config_path = value;
+    else if (flag == "--model") model_name = value;
+    else if (flag == "--input") input = value;
+    else if (flag == "--output") output = value;
+    else {
+      err << "driftd baseline: unknown argument " << flag << "\n" << kBaselineUsage;
+      return 2;
+    }
+  }
+  if (config_path.empty() || model_name.empty() || input.empty() || output.empty()) {
+    err << "driftd baseline: --config, --model, --input and --output are required\n" << kBaselineUsage;
+    return 2;
+  }
+  const config::LoadResult loaded = config::LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) err << e.ToString() << "\n";
+    return 2;
+  }
+  const config::ModelConfig* model = loaded.config->FindModel(model_name);
+  if (model == nullptr) {
+    err << "driftd baseline: model \"" << model_name << "\" is not in " << config_path << "\n";
+    return 2;
+  }
+  if (model->features.empty()) {
+    err << "driftd baseline: model \"" << model_name << "\" declares no features\n";
+    return 2;
+  }
+  const config::DriftConfig& drift = model->drift;
+  const bool calibrate = drift.calibrate || drift.preset == config::DriftPreset::kNannyml;
+  TableOptions options;
+  options.model = model->name;
+  options.max_categories = model->windows.max_categories;
+  options.chunk_rows = calibrate ? drift.calibration_chunk : 0;
+  for (const auto& f : model->features) {
+    options.only.insert(f.name);
+    options.forced[f.name] = f.type;
+  }
+  std::string error;
+  std::optional<Table> table = ReadTable(input, options, &error);
+  if (!table) {
+    err << "driftd baseline: " << error << "\n";
+    return 1;
+  }
+  if (table->ragged_rows > 0) {
+    err << "driftd baseline: " << input << ": skipped " << table->ragged_rows
+        << " row(s) whose field count differs from the header (first at line " << table->ragged_lines.front()
+        << ")\n";
+  }
+  detectors::Profile profile;
+  profile.model = model->name;
+  profile.rows = table->rows;
+  profile.source = input;
+  profile.preset = drift.preset;
+  const detectors::NumericSummaryOptions summary_options{model->windows.exact_up_to,
+                                                         static_cast<int>(model->windows.sketch_k), 0};
+  for (const config::FeatureConfig& f : model->features) {
+    TableColumn* c = table->Find(f.name);
+    if (c == nullptr) {
+      err << "driftd baseline: " << input << " has no column \"" << f.name << "\" (feature of model \""
+          << model->name << "\")\n";
+      return 1;
+    }
+    detectors::ProfileFeature pf;
+    pf.name = f.name;
+    pf.type = f.type;
+    detectors::DriftFeatureSpec spec{f.name, f.type, f.test, f.threshold};
+    std::vector<detectors::NumericSummary> numeric_chunks;
+    std::vector<detectors::ColumnData> chunks;
+    if (f.type == config::FeatureType::kNumeric) {
+      if (calibrate) {
+        for (std::size_t k = 0; k < c->chunk_starts.size(); ++k) numeric_chunks.push_back(Slice(*c, k));
+      }
+      detectors::NumericSummary exact = c->numeric;
+      exact.Sort();
+      pf.bin_edges = detectors::ReferenceBinEdges(exact, drift.preset);
+      detectors::NumericSummary summary(summary_options);
+      for (double x : exact.sample()) summary.Add(x);
+      for (std::uint64_t i = 0; i < c->missing; ++i) summary.AddMissing();
+      for (std::uint64_t i = 0; i < c->non_numeric; ++i) summary.AddNonNumeric();
+      for (std::uint64_t i = 0; i < c->nan; ++i) summary.Add(std::numeric_limits<double>::quiet_NaN());
+      for (std::uint64_t i = 0; i < c->inf; ++i) summary.Add(std::numeric_limits<double>::infinity());
+      summary.Sort();
+      if (calibrate) {
+        for (const auto& s : numeric_chunks) chunks.push_back(detectors::ColumnData{&s, nullptr});
+        if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{&exact, nullptr}, chunks, drift)) {
+          const auto test = detectors::ChooseTest(spec, detectors::ColumnData{&exact, nullptr}, chunks.front(), drift.preset);
+          pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
+                                                             options.chunk_rows};
+        }
+      }
+      pf.numeric = std::move(summary);
+    } else {
+      detectors::CategoricalCounts counts = c->counts;
+      for (std::uint64_t i = 0; i < c->missing; ++i) counts.AddMissing();
+      if (calibrate) {
+        for (const auto& s : c->chunk_counts) chunks.push_back(detectors::ColumnData{nullptr, &s});
+        if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{nullptr, &c->counts}, chunks, drift)) {
+          const auto test = detectors::ChooseTest(spec, detectors::ColumnData{nullptr, &c->counts}, chunks.front(), drift.preset);
+          pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
+                                                             options.chunk_rows};
+        }
+      }
+      pf.categorical = std::move(counts);
+    }
+    c->numeric.Clear(0, 0);
+    profile.features.push_back(std::move(pf));
+  }
+  if (!WriteFileAtomically(output, detectors::ProfileToJson(profile), &error)) {
+    err << "driftd baseline: " << error << "\n";
+    return 1;
+  }
+  out << output << ": profile of model \"" << model->name << "\" from " << table->rows << " rows, "
+      << profile.features.size() << " features\n";
+  return 0;
+}
+
+}  // namespace driftd
