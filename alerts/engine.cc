@@ -71,6 +71,11 @@ EngineOutput AlertEngine::Evaluate(const ModelEvaluation& evaluation, Timestamp 
   EngineOutput out;
   const config::ModelConfig* model = config_->FindModel(evaluation.model);
   std::set<std::string> seen;
+  // The kinds of check this evaluation speaks for: the daemon evaluates drift
+  // and the monitoring items separately, so an evaluation's silence about a
+  // kind it does not cover says nothing about that kind's alerts.
+  std::set<Check> covered;
+  for (const Finding& finding : evaluation.findings) covered.insert(finding.check);
 
   for (const Finding& finding : evaluation.findings) {
     const EffectiveRule rule = ResolveRule(config_->alerts, model, finding.check);
@@ -137,7 +142,7 @@ EngineOutput AlertEngine::Evaluate(const ModelEvaluation& evaluation, Timestamp 
   // Alerts of this model whose finding did not come: clear, without a margin.
   for (auto it = alerts_.begin(); it != alerts_.end();) {
     ActiveAlert& a = it->second;
-    if (a.model != evaluation.model || seen.count(it->first) > 0) {
+    if (a.model != evaluation.model || seen.count(it->first) > 0 || covered.count(a.check) == 0) {
       ++it;
       continue;
     }

@@ -16,7 +16,9 @@
 //   (mirrored when lower is worse), and the clear condition must then hold
 //   for clear_after. A score hovering at its threshold therefore fires once.
 // - A firing alert whose finding is absent from its model's evaluation
-//   counts as clear (Prometheus: the series went away); a pending one is dropped.
+//   counts as clear (Prometheus: the series went away); a pending one is
+//   dropped. An evaluation speaks only for the kinds of check it carries
+//   findings of: drift and monitoring evaluations arrive separately.
 // - Firing alerts are re-sent every resend_interval with
 //   endsAt = now + 4 x max(evaluation_interval, resend_interval);
 //   resolving sends endsAt = now.

@@ -249,6 +249,21 @@ TEST(EngineTest, AbsentFindingResolves) {
   EXPECT_EQ(engine.Active().size(), 1u);
 }
 
+TEST(EngineTest, EvaluationOfOtherChecksLeavesAlertsAlone) {
+  // Regression: the monitoring items' evaluation (no drift findings) resolved
+  // every firing drift alert of the model.
+  AlertEngine engine(TestConfig());
+  engine.Evaluate(Eval({DriftFinding(0.5)}), kT0);
+  Finding silent = DriftFinding(0.5);
+  silent.check = Check::kDataSilent;
+  silent.subject.clear();
+  silent.failing = false;
+  EngineOutput out = engine.Evaluate(Eval({silent}), kT0 + 15s);
+  EXPECT_TRUE(out.notifications.empty());
+  ASSERT_EQ(engine.Active().size(), 1u);
+  EXPECT_EQ(engine.Active()[0].state, AlertState::kFiring);
+}
+
 TEST(EngineTest, PerModelOverrideAppliesToThatModelOnly) {
   auto c = TestConfig();
   config::AlertRuleConfig slow;
