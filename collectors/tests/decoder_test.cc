@@ -188,6 +188,22 @@ TEST_F(DecoderTest, RejectsMalformedInputWithExactReason) {
   EXPECT_GE(names.size(), 30u);
 }
 
+// The decoder remembers the last duplicate-free feature key list to skip the
+// duplicate search; a duplicate right after a clean event with the same
+// prefix, or the same keys reordered, must still be found.
+TEST_F(DecoderTest, DuplicateFeatureAfterCleanEventOfSameShapeIsRejected) {
+  Ok(ManyFeatures(40, false));
+  Ok(ManyFeatures(40, false));
+  std::optional<DecodeError> error = Run(ManyFeatures(40, true));
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kDuplicateKey);
+  Ok(R"({"model":"fraud","features":{"a":1,"b":2}})");
+  error = Run(R"({"model":"fraud","features":{"a":1,"a":2}})");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kDuplicateKey);
+  EXPECT_EQ(Ok(R"({"model":"fraud","features":{"b":1,"a":2}})").features[0].name, "b");
+}
+
 TEST_F(DecoderTest, AcceptsNestingOf64Levels) {
   const Event& event = Ok(Nested(64));
   EXPECT_EQ(event.model, "fraud");

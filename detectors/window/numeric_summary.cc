@@ -1,13 +1,65 @@
 #include "detectors/window/numeric_summary.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
 #include "detectors/sketch/bytes.h"
 
 namespace driftd::detectors {
+
+namespace {
+
+// Sorts finite doubles ascending. Large samples (a merged window, a report
+// column of 10^6 values) use an LSD radix sort on order-preserving 64-bit
+// keys: profiling `driftd report` on 10^6-row columns showed std::sort of the
+// samples as the largest cost, and the radix sort is several times faster
+// there. The order is the same as std::sort's (equal values are identical
+// doubles, except that -0.0 comes before +0.0).
+void SortFinite(std::vector<double>& values) {
+  constexpr std::size_t kRadixFrom = 4096;
+  const std::size_t n = values.size();
+  if (n < kRadixFrom) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  constexpr int kBits = 11;
+  constexpr int kPasses = 6;  // 6 x 11 >= 64
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  std::vector<std::uint64_t> keys(n);
+  std::vector<std::uint64_t> scratch(n);
+  std::vector<std::size_t> counts(kBuckets * kPasses, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto bits = std::bit_cast<std::uint64_t>(values[i]);
+    const std::uint64_t key = (bits & kSign) != 0 ? ~bits : bits | kSign;
+    keys[i] = key;
+    for (int p = 0; p < kPasses; ++p) ++counts[p * kBuckets + ((key >> (p * kBits)) & (kBuckets - 1))];
+  }
+  for (int p = 0; p < kPasses; ++p) {
+    std::size_t* count = &counts[p * kBuckets];
+    const int shift = p * kBits;
+    // A digit shared by every key (high exponent bits, usually) moves nothing.
+    if (count[(keys[0] >> shift) & (kBuckets - 1)] == n) continue;
+    std::size_t offset = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      const std::size_t c = count[b];
+      count[b] = offset;
+      offset += c;
+    }
+    for (std::size_t i = 0; i < n; ++i) scratch[count[(keys[i] >> shift) & (kBuckets - 1)]++] = keys[i];
+    keys.swap(scratch);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = keys[i];
+    values[i] = std::bit_cast<double>((key & kSign) != 0 ? key & ~kSign : ~key);
+  }
+}
+
+}  // namespace
 
 const char* SummaryModeName(SummaryMode mode) {
   return mode == SummaryMode::kExact ? "exact" : "sketch";
@@ -169,7 +221,7 @@ void NumericSummary::ToSketch() {
 
 void NumericSummary::Sort() {
   if (mode_ != SummaryMode::kExact || sorted_) return;
-  std::sort(values_.begin(), values_.end());
+  SortFinite(values_);
   sorted_ = true;
 }
 
@@ -211,7 +263,7 @@ WeightedSortedView NumericSummary::View() const {
   if (mode_ == SummaryMode::kSketch) return sketch_.View();
   if (sorted_) return WeightedSortedView::Borrow(values_);
   std::vector<double> copy = values_;
-  std::sort(copy.begin(), copy.end());
+  SortFinite(copy);
   return WeightedSortedView::Own(std::move(copy));
 }
 

@@ -103,6 +103,35 @@ TEST(NumericSummaryTest, SortedSampleRequiresSort) {
   EXPECT_EQ(s.SortedSample()[2], 3.0);
 }
 
+// Large samples take the radix-sort path of Sort() and View(); the result
+// must be std::sort's order (oracle: std::sort of the same values) across
+// signs, magnitudes from subnormal to 1e300, duplicates and both zeros.
+TEST(NumericSummaryTest, SortOfLargeSampleMatchesStdSort) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-300, 300);
+  std::vector<double> values;
+  for (int i = 0; i < 50000; ++i) {
+    double x = normal(rng) * std::pow(10.0, exponent(rng));
+    if (i % 97 == 0) x = 0.0;
+    if (i % 101 == 0) x = -0.0;
+    if (i % 103 == 0) x = std::numeric_limits<double>::denorm_min() * (i % 7 - 3);
+    if (i % 5 == 0) x = std::round(normal(rng) * 3);  // many duplicates
+    values.push_back(x);
+  }
+  NumericSummary summary(NumericSummaryOptions{.exact_up_to = 100000, .kll_k = 200, .seed = 0});
+  for (double x : values) summary.Add(x);
+  std::vector<double> expected = values;
+  std::sort(expected.begin(), expected.end());
+  const WeightedSortedView view = summary.View();  // unsorted: sorts a copy
+  ASSERT_EQ(view.items().size(), expected.size());
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), view.items().begin()));
+  summary.Sort();
+  ASSERT_TRUE(summary.sorted());
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), summary.SortedSample().begin()));
+  EXPECT_TRUE(std::is_sorted(summary.SortedSample().begin(), summary.SortedSample().end()));
+}
+
 TEST(NumericSummaryTest, MergeOfExactStaysExactWithinLimit) {
   NumericSummary a(Opts(10)), b(Opts(10));
   for (double x : {1.0, 5.0, 9.0}) a.Add(x);
