@@ -4,7 +4,9 @@
 #ifndef DRIFTD_DAEMON_PROBES_H_
 #define DRIFTD_DAEMON_PROBES_H_
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "collectors/decoder.h"
 #include "detectors/event.h"
@@ -41,6 +43,36 @@ class LifecycleProbe {
   virtual void ConfigReloaded(bool success, Timestamp now) = 0;
   // driftd_config_last_reload_success_timestamp_seconds at start-up.
   virtual void ConfigLoaded(Timestamp now) = 0;
+};
+
+// Kafka consumer metrics (collectors::KafkaSource reports through an adapter
+// in daemon/sources.cc). Thread-safety: all methods may be called from any thread.
+class KafkaProbe {
+ public:
+  virtual ~KafkaProbe() = default;
+  // driftd_kafka_messages_total{topic} += count.
+  virtual void CountKafkaMessages(std::string_view topic, std::uint64_t count) = 0;
+  // driftd_kafka_redelivered_messages_total += count: messages below the
+  // checkpointed position of their partition, skipped.
+  virtual void CountKafkaRedelivered(std::uint64_t count) = 0;
+  // driftd_kafka_consumer_lag{topic,partition} = lag.
+  virtual void SetKafkaConsumerLag(std::string_view topic, std::int32_t partition,
+                                   std::int64_t lag) = 0;
+};
+
+// Checkpoint metrics (daemon/checkpointer.h). Thread-safety: all methods may
+// be called from any thread.
+class CheckpointProbe {
+ public:
+  virtual ~CheckpointProbe() = default;
+  // driftd_checkpoint_duration_seconds observes took (serialize, write,
+  // fsync, rename), driftd_checkpoint_size_bytes = bytes and
+  // driftd_checkpoints_total{result="success"} += 1.
+  virtual void CheckpointWritten(Duration took, std::uint64_t bytes) = 0;
+  // driftd_checkpoints_total{result="failure"} += 1.
+  virtual void CheckpointFailed() = 0;
+  // driftd_checkpoint_age_seconds = age of the newest durable snapshot.
+  virtual void SetCheckpointAge(Duration age) = 0;
 };
 
 }  // namespace driftd
