@@ -9,10 +9,14 @@
 #include <utility>
 
 #include "config/loader.h"
+#include "daemon/alerting.h"
+#include "daemon/checkpointer.h"
+#include "daemon/evaluator.h"
 #include "daemon/http_server.h"
 #include "daemon/ingest.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "daemon/monitoring.h"
 #include "daemon/pipeline.h"
 #include "daemon/sources.h"
 #include "daemon/status_json.h"
@@ -48,7 +52,9 @@ class Daemon {
         metrics_(kVersion, kRevision),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         shutdown_timer_(io_),
-        watchdog_timer_(io_) {}
+        watchdog_timer_(io_),
+        checkpoint_timer_(io_),
+        evaluation_timer_(io_) {}
 
   int Run() {
     info_.version = kVersion;
@@ -58,13 +64,23 @@ class Daemon {
     metrics_.ConfigLoaded(info_.started_at);
 
     std::string error;
-    source_ = OpenSource(*config_, &error);
+    source_ = OpenSource(*config_, metrics_, log_, &error);
     if (!source_) {
       log_.Error("cannot open source", {{"error", error}});
       return 1;
     }
     info_.source = source_->Describe();
     pipeline_ = std::make_unique<Pipeline>(config_, metrics_, clock_, log_);
+    evaluator_ = std::make_unique<Evaluator>(metrics_, log_);
+    monitoring_ = std::make_unique<MonitoringHub>(metrics_);
+    evaluator_->AddListener([this](const ModelEvaluation& e) { monitoring_->OnDriftEvaluation(e); });
+    alerting_ = std::make_unique<Alerting>(io_, config_, clock_, log_, metrics_);
+    if (auto err = alerting_->Start()) {
+      log_.Error("cannot start alerting", {{"error", *err}});
+      return 1;
+    }
+    evaluator_->AddListener([this](const ModelEvaluation& e) { alerting_->OnEvaluation(e, clock_.Now()); });
+    if (!RestoreState()) return 1;
     ingest_ = std::make_unique<IngestWorker>(*source_, *pipeline_, log_);
 
     config::HttpConfig http_config = config_->http;
@@ -80,6 +96,7 @@ class Daemon {
 
     WaitForSignal();
     ingest_->Start([this](int code, const std::string& err) {
+      FinishIngest(code);
       asio::post(io_, [this, code, err] { OnIngestExit(code, err); });
     });
     log_.Info("driftd started", {{"version", kVersion},
@@ -88,9 +105,14 @@ class Daemon {
                                  {"models", std::to_string(config_->models.size())}});
     notifier_.Notify("READY=1\nSTATUS=" + StatusLine());
     StartWatchdog();
+    ScheduleCheckpoint();
+    evaluator_->Start();
+    ScheduleEvaluation();
     io_.run();
     ingest_->RequestStop();
     ingest_->Join();
+    evaluator_->Stop();
+    alerting_->Shutdown();  // undelivered notifications stay in the outbox
     return exit_code_;
   }
 
@@ -101,13 +123,20 @@ class Daemon {
 
   bool Ready() const {
     // A finished source (a file read to its end) leaves complete state behind.
-    return !stopping_ && ingest_->running() &&
+    return !stopping_ && ingest_->running() && checkpointer_->restored() &&
            (source_->Connected() || ingest_->source_finished());
   }
 
   void AddRoutes() {
     http_->Route("/metrics", [this](const HttpRequest&) {
+      checkpointer_->ReportAge(clock_.Now());
       return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Serialize()};
+    });
+    http_->Route("/api/v1/scorecard", [this](const HttpRequest&) {
+      return HttpResponse{200, "application/json", monitoring_->ScorecardJson(clock_.Now())};
+    });
+    http_->Route("/api/v1/alerts", [this](const HttpRequest&) {
+      return HttpResponse{200, "application/json", alerting_->ActiveAlertsJson()};
     });
     http_->Route("/healthz", [](const HttpRequest&) { return HttpResponse{200, "text/plain", "ok\n"}; });
     http_->Route("/readyz", [this](const HttpRequest&) {
@@ -119,7 +148,8 @@ class Daemon {
       info.source_connected = source_->Connected();
       info.source_finished = ingest_->source_finished();
       info.ready = Ready();
-      return HttpResponse{200, "application/json", StatusJson(info, *pipeline_->Status(), clock_.Now())};
+      for (const auto& card : monitoring_->Scorecards()) info.recent_changes[card.model] = card.changes;
+      return HttpResponse{200, "application/json", StatusJson(info, *pipeline_->Status(), *evaluator_->Status(), clock_.Now())};
     });
   }
 
@@ -149,6 +179,7 @@ class Daemon {
     }
     WarnRestartOnly(*result.config);
     config_ = result.config;
+    alerting_->Reconfigure(config_);
     info_.config_loaded_at = now;
     log_.SetLevel(config_->daemon.log_level);
     metrics_.ConfigReloaded(true, now);
@@ -156,6 +187,9 @@ class Daemon {
     // `systemctl reload driftd && curl .../api/v1/status` shows it.
     ingest_->SubmitConfig(config_, [this] {
       asio::post(io_, [this] {
+        std::vector<std::string> models;
+        for (const auto& m : config_->models) models.push_back(m.name);
+        monitoring_->Retain(models);
         log_.Info("configuration reloaded", {{"models", std::to_string(config_->models.size())}});
         notifier_.Notify("READY=1\nSTATUS=" + StatusLine());
       });
@@ -180,6 +214,8 @@ class Daemon {
     log_.Info("stopping", {{"signal", why}});
     ingest_->RequestStop();
     watchdog_timer_.cancel();
+    checkpoint_timer_.cancel();
+    evaluation_timer_.cancel();
     shutdown_timer_.expires_after(config_->daemon.shutdown_timeout);
     shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
@@ -200,9 +236,63 @@ class Daemon {
     stopping_ = true;
     shutdown_timer_.cancel();
     watchdog_timer_.cancel();
+    checkpoint_timer_.cancel();
+    evaluation_timer_.cancel();
     signals_.cancel();
     http_->Stop();
     io_.stop();
+  }
+
+  // Durable state (daemon/checkpointer.h): restore before intake starts;
+  // checkpoint every checkpoint_interval and before a Kafka revoke, on the
+  // ingest thread; a final one when intake ends.
+  bool RestoreState() {
+    checkpointer_ = std::make_unique<Checkpointer>(config_->daemon, *source_, metrics_, clock_, log_);
+    if (auto err = checkpointer_->Open()) {
+      log_.Error("cannot use the state directory", {{"error", *err}});
+      return false;
+    }
+    checkpointer_->Restore(*pipeline_);
+    source_->SetRevokeHandler(
+        [this] { checkpointer_->Checkpoint(*pipeline_, CommitMode::kSync, "revoke"); });
+    return true;
+  }
+
+  void ScheduleCheckpoint() {
+    checkpoint_timer_.expires_after(config_->daemon.checkpoint_interval);
+    checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      ingest_->Post([this](Pipeline& pipeline) {
+        checkpointer_->Checkpoint(pipeline, CommitMode::kAsync, "interval");
+      });
+      ScheduleCheckpoint();
+    });
+  }
+
+  // On the ingest thread, after its last batch: nothing touches the state
+  // any more. A failed source commits nothing.
+  void FinishIngest(int exit_code) {
+    checkpointer_->Checkpoint(*pipeline_, exit_code == 0 ? CommitMode::kSync : CommitMode::kNone,
+                              "shutdown");
+    source_->Close();
+  }
+
+  // Drift evaluation (daemon/evaluator.h): the ingest thread snapshots the
+  // windows between batches, the evaluator thread judges the snapshot.
+  void ScheduleEvaluation() {
+    evaluation_timer_.expires_after(config_->daemon.evaluation_interval);
+    evaluation_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      ingest_->Post([this](Pipeline& pipeline) {
+        evaluator_->Submit(pipeline.SnapshotWindows());
+        const Timestamp now = clock_.Now();
+        for (const MonitorRound& round : pipeline.EvaluateMonitors()) {
+          monitoring_->Publish(round);
+          alerting_->OnEvaluation(round.evaluation, now);
+        }
+      });
+      ScheduleEvaluation();
+    });
   }
 
   void StartWatchdog() {
@@ -233,9 +323,15 @@ class Daemon {
   asio::signal_set signals_;
   asio::steady_timer shutdown_timer_;
   asio::steady_timer watchdog_timer_;
+  asio::steady_timer checkpoint_timer_;
+  asio::steady_timer evaluation_timer_;
   Duration watchdog_interval_{};
-  std::unique_ptr<collectors::Source> source_;
+  std::unique_ptr<OpenedSource> source_;
   std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // used by ingest_'s thread: declared before it
+  std::unique_ptr<MonitoringHub> monitoring_;   // fed by evaluator_'s and ingest_'s threads
+  std::unique_ptr<Alerting> alerting_;  // evaluator_ calls it: declared before it
+  std::unique_ptr<Evaluator> evaluator_;        // fed by ingest_'s thread: declared before it
   std::unique_ptr<IngestWorker> ingest_;
   std::unique_ptr<HttpServer> http_;
   bool stopping_ = false;

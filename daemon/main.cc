@@ -7,8 +7,10 @@
 
 #include "config/loader.h"
 #include "daemon/app.h"
+#include "daemon/baseline_cmd.h"
 #include "daemon/generate.h"
 #include "daemon/notifier.h"
+#include "daemon/report_cmd.h"
 #include "daemon/system_clock.h"
 #include "daemon/version.h"
 
@@ -22,6 +24,8 @@ constexpr const char* kUsage =
     "  run --config FILE [--listen HOST:PORT]   run the daemon in the foreground\n"
     "  check-config FILE                        validate a configuration file\n"
     "  generate [options]                       write example events as JSONL (--help)\n"
+    "  report --reference A --current B [...]   one-shot drift report of two tables (--help)\n"
+    "  baseline --config F --model M --input I --output O   build a reference profile\n"
     "  --version                                print version and build information\n"
     "\n"
     "exit codes: 0 success, 1 runtime failure, 2 usage or configuration error\n";
@@ -95,5 +99,7 @@ int main(int argc, char** argv) {
   if (command == "run") return RunCommand(args);
   if (command == "check-config") return CheckConfigCommand(args);
   if (command == "generate") return GenerateCommand(args, std::cout, std::cerr);
+  if (command == "report") return ReportCommand(args, std::cout, std::cerr);
+  if (command == "baseline") return BaselineCommand(args, std::cout, std::cerr);
   return Usage("unknown command " + command);
 }

@@ -209,6 +209,8 @@ TEST(MetricsTest, ReloadsAreCountedByResult) {
 TEST(MetricsTest, EveryFamilyHasHelpAndType) {
   Metrics metrics("v", "r");
   metrics.ForModel("fraud");
+  metrics.CountKafkaMessages("events", 1);
+  metrics.SetKafkaConsumerLag("events", 0, 1);
   const auto e = Parse(metrics.Serialize());
   const std::set<std::string> expected = {
       "driftd_build_info",
@@ -217,6 +219,19 @@ TEST(MetricsTest, EveryFamilyHasHelpAndType) {
       "driftd_events_rejected_total",
       "driftd_config_reloads_total",
       "driftd_config_last_reload_success_timestamp_seconds",
+      // Kafka ingestion and checkpoints.
+      "driftd_kafka_messages_total",
+      "driftd_kafka_redelivered_messages_total",
+      "driftd_kafka_consumer_lag",
+      "driftd_checkpoint_duration_seconds",
+      "driftd_checkpoint_age_seconds",
+      "driftd_checkpoint_size_bytes",
+      "driftd_checkpoints_total",
+      // Alerting (the only alerting family with a series before any alert).
+      "driftd_alert_outbox_entries",
+      // Drift evaluation (the only drift family with a series before any
+      // evaluation).
+      "driftd_evaluation_duration_seconds",
   };
   for (const auto& family : expected) {
     ASSERT_TRUE(e.types.count(family)) << family;
@@ -229,6 +244,71 @@ TEST(MetricsTest, EveryFamilyHasHelpAndType) {
     const bool total = family.size() > 6 && family.compare(family.size() - 6, 6, "_total") == 0;
     EXPECT_EQ(type == "counter", total) << family;
   }
+}
+
+// ---- Kafka ingestion and checkpoints ----------------------------------------
+
+TEST(MetricsTest, KafkaMessagesAreCountedPerTopic) {
+  Metrics metrics("v", "r");
+  metrics.CountKafkaMessages("ml.predictions", 3);
+  metrics.CountKafkaMessages("ml.labels", 1);
+  metrics.CountKafkaMessages("ml.predictions", 2);
+  metrics.CountKafkaRedelivered(4);
+  const auto e = Parse(metrics.Serialize());
+  EXPECT_EQ(e.samples.at(R"(driftd_kafka_messages_total{topic="ml.predictions"})"), 5);
+  EXPECT_EQ(e.samples.at(R"(driftd_kafka_messages_total{topic="ml.labels"})"), 1);
+  EXPECT_EQ(e.samples.at("driftd_kafka_redelivered_messages_total"), 4);
+  EXPECT_EQ(e.types.at("driftd_kafka_messages_total"), "counter");
+}
+
+TEST(MetricsTest, ConsumerLagIsAGaugePerTopicAndPartition) {
+  Metrics metrics("v", "r");
+  metrics.SetKafkaConsumerLag("events", 0, 120);
+  metrics.SetKafkaConsumerLag("events", 2, 7);
+  metrics.SetKafkaConsumerLag("events", 0, 15);
+  const auto e = Parse(metrics.Serialize());
+  EXPECT_EQ(e.samples.at(R"(driftd_kafka_consumer_lag{partition="0",topic="events"})"), 15);
+  EXPECT_EQ(e.samples.at(R"(driftd_kafka_consumer_lag{partition="2",topic="events"})"), 7);
+  EXPECT_EQ(e.types.at("driftd_kafka_consumer_lag"), "gauge");
+}
+
+TEST(MetricsTest, CheckpointsReportDurationSizeAgeAndResult) {
+  Metrics metrics("v", "r");
+  metrics.CheckpointWritten(std::chrono::milliseconds(3), 2048);
+  metrics.CheckpointWritten(std::chrono::milliseconds(40), 4096);
+  metrics.CheckpointFailed();
+  metrics.SetCheckpointAge(std::chrono::seconds(12));
+  const auto e = Parse(metrics.Serialize());
+  EXPECT_EQ(e.types.at("driftd_checkpoint_duration_seconds"), "histogram");
+  EXPECT_EQ(e.samples.at("driftd_checkpoint_duration_seconds_count"), 2);
+  EXPECT_DOUBLE_EQ(e.samples.at("driftd_checkpoint_duration_seconds_sum"), 0.043);
+  // 3 ms falls in the 5 ms bucket, 40 ms in the 50 ms one.
+  EXPECT_EQ(e.samples.at(R"(driftd_checkpoint_duration_seconds_bucket{le="0.0025"})"), 0);
+  EXPECT_EQ(e.samples.at(R"(driftd_checkpoint_duration_seconds_bucket{le="0.005"})"), 1);
+  EXPECT_EQ(e.samples.at(R"(driftd_checkpoint_duration_seconds_bucket{le="0.05"})"), 2);
+  EXPECT_EQ(e.samples.at("driftd_checkpoint_size_bytes"), 4096);
+  EXPECT_EQ(e.samples.at("driftd_checkpoint_age_seconds"), 12);
+  EXPECT_EQ(e.samples.at(R"(driftd_checkpoints_total{result="success"})"), 2);
+  EXPECT_EQ(e.samples.at(R"(driftd_checkpoints_total{result="failure"})"), 1);
+}
+
+TEST(MetricsTest, AlertingFamilies) {
+  Metrics metrics("v", "r");
+  metrics.SetFiring("FeatureDrift", "fraud", 2);
+  metrics.SetFiring("FeatureDrift", "fraud", 1);
+  metrics.CountNotification("am", "delivered", 3);
+  metrics.CountNotification("am", "delivered", 1);
+  metrics.CountNotification("am", "dropped", 1);
+  metrics.SetOutboxEntries(7);
+  metrics.CountDropped("bound", 2);
+  const auto e = Parse(metrics.Serialize());
+  EXPECT_EQ(e.types.at("driftd_alerts_firing"), "gauge");
+  EXPECT_EQ(e.samples.at(R"(driftd_alerts_firing{alertname="FeatureDrift",model="fraud"})"), 1);
+  EXPECT_EQ(e.types.at("driftd_alert_notifications_total"), "counter");
+  EXPECT_EQ(e.samples.at(R"(driftd_alert_notifications_total{result="delivered",sink="am"})"), 4);
+  EXPECT_EQ(e.samples.at(R"(driftd_alert_notifications_total{result="dropped",sink="am"})"), 1);
+  EXPECT_EQ(e.samples.at("driftd_alert_outbox_entries"), 7);
+  EXPECT_EQ(e.samples.at(R"(driftd_alert_outbox_dropped_total{reason="bound"})"), 2);
 }
 
 }  // namespace
