@@ -91,6 +91,19 @@ class AlertingTest : public ::testing::Test {
   }
 
   // Delivery runs on threads: wait (bounded) until the outbox drains.
+  // Waits (real time: a delivery thread is at work) until the probe counted
+  // a notification result for `key`, e.g. "am/failed".
+  bool WaitCounted(const std::string& key) {
+    for (int i = 0; i < 1000; ++i) {
+      {
+        std::lock_guard lock(probe_.mu);
+        if (probe_.notifications[key] >= 1u) return true;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
   static bool WaitDrained(const Alerting& a) {
     for (int i = 0; i < 500 && a.OutboxSize() > 0; ++i) std::this_thread::sleep_for(10ms);
     return a.OutboxSize() == 0;
@@ -146,6 +159,10 @@ TEST_F(AlertingTest, UndeliverableSinkKeepsEntriesForTheNextStart) {
     Alerting alerting(io_, config_, clock_, *log_, probe_);
     ASSERT_FALSE(alerting.Start());
     alerting.OnEvaluation(Drift(0.5), clock_.Now());
+    EXPECT_EQ(alerting.OutboxSize(), 1u);
+    // Regression: shutting down before the first attempt left nothing to
+    // count, and the test failed under the slower sanitizer build.
+    ASSERT_TRUE(WaitCounted("am/failed"));
     EXPECT_EQ(alerting.OutboxSize(), 1u);
     alerting.Shutdown();
   }
