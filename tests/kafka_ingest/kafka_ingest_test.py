@@ -107,7 +107,8 @@ def case_crash(env, tmp):
             for start in range(0, max(len(v) for v in events.values()), chunk):
                 produce_all(env, topic, models, events, start, start + chunk)
                 written[0] = start + chunk
-                if stop_writer.wait(0.15):
+                # Paced so that the five kills land while it still writes.
+                if stop_writer.wait(0.4):
                     return
         except Exception as e:  # reported by the main thread
             failures.append(e)
@@ -120,9 +121,11 @@ def case_crash(env, tmp):
             with h.Daemon(env.driftd, cfg) as d:
                 d.wait_listening()
                 before = messages(d)  # restored
-                # Killed at a random moment once it is consuming.
-                d.poll(lambda: messages(d) > before, timeout=60, interval=0.05,
-                       what="consumption after restart")
+                # Killed at a random moment once it is consuming, or once it is
+                # idle because it already holds everything the writer wrote
+                # (regression: a slow run had applied it all before the last kill).
+                d.poll(lambda: messages(d) > before or not thread.is_alive(), timeout=60,
+                       interval=0.05, what="consumption after restart")
                 time.sleep(rng.uniform(0.0, 1.5))
                 d.proc.kill()
                 d.proc.wait(10)
