@@ -42,17 +42,7 @@ bool Cusum::Update(double x) {
   sum_down_ = std::max(0.0, sum_down_ - deviation - k);
   const bool up = sum_up_ > h;
   const bool down = sum_down_ > h;
-  switch (options_.mode) {
-    case ChangeDirection::kUp:
-      drift_detected_ = up;
-      break;
-    case ChangeDirection::kDown:
-      drift_detected_ = down;
-      break;
-    case ChangeDirection::kBoth:
-      drift_detected_ = up || down;
-      break;
-  }
+  drift_detected_ = DriftInDirection(options_.mode, up, down);
   return drift_detected_;
 }
 

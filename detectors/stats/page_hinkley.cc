@@ -31,17 +31,7 @@ bool PageHinkley::Update(double x) {
   if (count_ >= options_.min_instances) {
     const bool up = sum_up_ - min_up_ > options_.threshold;
     const bool down = max_down_ - sum_down_ > options_.threshold;
-    switch (options_.mode) {
-      case ChangeDirection::kUp:
-        drift_detected_ = up;
-        break;
-      case ChangeDirection::kDown:
-        drift_detected_ = down;
-        break;
-      case ChangeDirection::kBoth:
-        drift_detected_ = up || down;
-        break;
-    }
+    drift_detected_ = DriftInDirection(options_.mode, up, down);
   }
   return drift_detected_;
 }

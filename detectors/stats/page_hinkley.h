@@ -19,6 +19,17 @@ namespace driftd::detectors::stats {
 
 enum class ChangeDirection { kUp, kDown, kBoth };
 
+// Whether a detector watching `direction` reports drift, given which of its
+// one-sided statistics crossed the threshold (shared by Page-Hinkley and CUSUM).
+inline bool DriftInDirection(ChangeDirection direction, bool up, bool down) {
+  switch (direction) {
+    case ChangeDirection::kUp: return up;
+    case ChangeDirection::kDown: return down;
+    case ChangeDirection::kBoth: return up || down;
+  }
+  return false;
+}
+
 struct PageHinkleyOptions {
   std::int64_t min_instances = 30;
   double delta = 0.005;         // magnitude of change tolerated
