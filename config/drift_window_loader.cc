@@ -47,6 +47,17 @@ void ReadDrift(TableReader& r, const ReferenceConfig& reference, DriftConfig* dr
                        std::to_string(drift->calibration_chunk) + ") gives " +
                        std::to_string(reference.events / drift->calibration_chunk));
   }
+  // A rolling reference moves: a threshold calibrated on its chunks would
+  // describe a past the verdicts no longer compare with.
+  if (drift->calibrate && reference.type == ReferenceType::kRolling) {
+    const std::string message =
+        "calibration needs a fixed reference (type \"first\" or \"baseline\"), not a rolling one";
+    if (const TomlEntry* at = r.Find("calibrate"); at != nullptr) {
+      r.ErrorAt(*at, message);
+    } else {
+      r.ErrorOnTable(message);
+    }
+  }
 }
 
 std::string PaneLengthProblem(Duration window, std::uint32_t panes) {

@@ -33,8 +33,9 @@ BaselineReference LoadBaseline(const config::ModelConfig& model) {
     return baseline;
   }
 
-  // Summaries in the model's column order; the prediction column, which a
-  // profile of the training inputs does not hold, stays empty (not judged).
+  // Summaries in the model's column order. The prediction column is filled
+  // when the profile holds the prediction (built from training data with a
+  // prediction column); else it stays empty and is not judged.
   ModelWindows shape(model, {});
   std::vector<detectors::FeatureSpec> specs;
   for (const auto& c : shape.columns()) specs.push_back({c.kind, nullptr});
@@ -43,11 +44,15 @@ BaselineReference LoadBaseline(const config::ModelConfig& model) {
   options.kll_k = static_cast<int>(model.windows.sketch_k);
   options.max_categories = model.windows.max_categories;
   auto summaries = std::make_shared<detectors::SummarySet>(specs, options);
+  auto calibration = std::make_shared<ReferenceCalibration>();
+  calibration->columns.resize(shape.columns().size());
+  bool calibrated = false;
   for (std::size_t i = 0; i < shape.columns().size(); ++i) {
     const WindowColumn& column = shape.columns()[i];
-    if (column.is_prediction) continue;
-    const detectors::ProfileFeature* f = profile.Find(column.name);
+    const detectors::ProfileFeature* f =
+        column.is_prediction ? profile.FindPrediction() : profile.Find(column.name);
     if (f == nullptr) {
+      if (column.is_prediction) continue;
       baseline.error = path + ": no feature " + column.name;
       return baseline;
     }
@@ -57,10 +62,17 @@ BaselineReference LoadBaseline(const config::ModelConfig& model) {
     } else if (column.kind == detectors::FeatureKind::kCategorical && f->categorical) {
       summaries->categorical(i) = *f->categorical;
     } else {
-      baseline.error = path + ": feature " + column.name + " has another type than configured";
+      baseline.error = path + ": " + (column.is_prediction ? std::string("the prediction") : "feature " + column.name) +
+                       " has another type than configured";
       return baseline;
     }
+    if (f->calibrated) {
+      calibration->columns[i] = CalibratedColumn{f->calibrated->test, f->calibrated->threshold,
+                                                 f->calibrated->chunks, f->calibrated->chunk_rows};
+      calibrated = true;
+    }
   }
+  if (calibrated) baseline.calibration = std::move(calibration);
   baseline.summaries = std::move(summaries);
   baseline.rows = profile.rows;
   return baseline;

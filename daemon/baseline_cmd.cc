@@ -12,6 +12,8 @@
 namespace driftd {
 namespace {
 
+constexpr const char* kPredictionName = "prediction";
+
 constexpr const char* kBaselineUsage =
     "usage: driftd baseline --config FILE --model M --input train.csv|train.jsonl --output M.profile.json\n";
 
@@ -47,6 +49,58 @@ detectors::NumericSummary Slice(const TableColumn& c, std::size_t k) {
   for (std::size_t i = begin; i < end; ++i) s.Add(sample[i]);
   s.Sort();
   return s;
+}
+
+// One profile entry from a table column: the summary the windows need, the
+// preset's reference bins and, when calibrating, the threshold over chunks.
+detectors::ProfileFeature BuildEntry(const detectors::DriftFeatureSpec& spec, TableColumn* c,
+                                     const config::ModelConfig& model, bool calibrate, std::size_t chunk_rows) {
+  const config::DriftConfig& drift = model.drift;
+  const detectors::NumericSummaryOptions summary_options{model.windows.exact_up_to,
+                                                         static_cast<int>(model.windows.sketch_k), 0};
+  detectors::ProfileFeature pf;
+  pf.name = spec.name;
+  pf.type = spec.type;
+  std::vector<detectors::NumericSummary> numeric_chunks;
+  std::vector<detectors::ColumnData> chunks;
+  if (spec.type == config::FeatureType::kNumeric) {
+    if (calibrate) {
+      for (std::size_t k = 0; k < c->chunk_starts.size(); ++k) numeric_chunks.push_back(Slice(*c, k));
+    }
+    detectors::NumericSummary exact = c->numeric;
+    exact.Sort();
+    pf.bin_edges = detectors::ReferenceBinEdges(exact, drift.preset);
+    detectors::NumericSummary summary(summary_options);
+    for (double x : exact.sample()) summary.Add(x);
+    for (std::uint64_t i = 0; i < c->missing; ++i) summary.AddMissing();
+    for (std::uint64_t i = 0; i < c->non_numeric; ++i) summary.AddNonNumeric();
+    for (std::uint64_t i = 0; i < c->nan; ++i) summary.Add(std::numeric_limits<double>::quiet_NaN());
+    for (std::uint64_t i = 0; i < c->inf; ++i) summary.Add(std::numeric_limits<double>::infinity());
+    summary.Sort();
+    if (calibrate) {
+      for (const auto& s : numeric_chunks) chunks.push_back(detectors::ColumnData{&s, nullptr});
+      if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{&exact, nullptr}, chunks, drift)) {
+        const auto test = detectors::ChooseTest(spec, detectors::ColumnData{&exact, nullptr}, chunks.front(), drift.preset);
+        pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
+                                                           chunk_rows};
+      }
+    }
+    pf.numeric = std::move(summary);
+  } else {
+    detectors::CategoricalCounts counts = c->counts;
+    for (std::uint64_t i = 0; i < c->missing; ++i) counts.AddMissing();
+    if (calibrate) {
+      for (const auto& s : c->chunk_counts) chunks.push_back(detectors::ColumnData{nullptr, &s});
+      if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{nullptr, &c->counts}, chunks, drift)) {
+        const auto test = detectors::ChooseTest(spec, detectors::ColumnData{nullptr, &c->counts}, chunks.front(), drift.preset);
+        pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
+                                                           chunk_rows};
+      }
+    }
+    pf.categorical = std::move(counts);
+  }
+  c->numeric.Clear(0, 0);
+  return pf;
 }
 
 }  // namespace
@@ -126,6 +180,12 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
     options.only.insert(f.name);
     options.forced[f.name] = f.type;
   }
+  if (model->prediction) {
+    options.only.insert(kPredictionName);
+    options.forced[kPredictionName] = model->prediction->type == config::PredictionType::kClass
+                                          ? config::FeatureType::kCategorical
+                                          : config::FeatureType::kNumeric;
+  }
   std::string error;
   std::optional<Table> table = ReadTable(input, options, &error);
   if (!table) {
@@ -142,8 +202,6 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
   profile.rows = table->rows;
   profile.source = input;
   profile.preset = drift.preset;
-  const detectors::NumericSummaryOptions summary_options{model->windows.exact_up_to,
-                                                         static_cast<int>(model->windows.sketch_k), 0};
   for (const config::FeatureConfig& f : model->features) {
     TableColumn* c = table->Find(f.name);
     if (c == nullptr) {
@@ -151,57 +209,34 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
           << model->name << "\")\n";
       return 1;
     }
-    detectors::ProfileFeature pf;
-    pf.name = f.name;
-    pf.type = f.type;
-    detectors::DriftFeatureSpec spec{f.name, f.type, f.test, f.threshold};
-    std::vector<detectors::NumericSummary> numeric_chunks;
-    std::vector<detectors::ColumnData> chunks;
-    if (f.type == config::FeatureType::kNumeric) {
-      if (calibrate) {
-        for (std::size_t k = 0; k < c->chunk_starts.size(); ++k) numeric_chunks.push_back(Slice(*c, k));
-      }
-      detectors::NumericSummary exact = c->numeric;
-      exact.Sort();
-      pf.bin_edges = detectors::ReferenceBinEdges(exact, drift.preset);
-      detectors::NumericSummary summary(summary_options);
-      for (double x : exact.sample()) summary.Add(x);
-      for (std::uint64_t i = 0; i < c->missing; ++i) summary.AddMissing();
-      for (std::uint64_t i = 0; i < c->non_numeric; ++i) summary.AddNonNumeric();
-      for (std::uint64_t i = 0; i < c->nan; ++i) summary.Add(std::numeric_limits<double>::quiet_NaN());
-      for (std::uint64_t i = 0; i < c->inf; ++i) summary.Add(std::numeric_limits<double>::infinity());
-      summary.Sort();
-      if (calibrate) {
-        for (const auto& s : numeric_chunks) chunks.push_back(detectors::ColumnData{&s, nullptr});
-        if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{&exact, nullptr}, chunks, drift)) {
-          const auto test = detectors::ChooseTest(spec, detectors::ColumnData{&exact, nullptr}, chunks.front(), drift.preset);
-          pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
-                                                             options.chunk_rows};
-        }
-      }
-      pf.numeric = std::move(summary);
+    profile.features.push_back(
+        BuildEntry(detectors::DriftFeatureSpec{f.name, f.type, f.test, f.threshold}, c, *model, calibrate,
+                   options.chunk_rows));
+  }
+  // The prediction, when the model judges it and the training data has it
+  // (a "prediction" column in CSV, the events' prediction in JSONL).
+  if (model->prediction) {
+    const config::FeatureType type = model->prediction->type == config::PredictionType::kClass
+                                         ? config::FeatureType::kCategorical
+                                         : config::FeatureType::kNumeric;
+    if (TableColumn* c = table->Find(kPredictionName); c != nullptr) {
+      detectors::ProfileFeature pf = BuildEntry(
+          detectors::DriftFeatureSpec{kPredictionName, type, model->prediction->test, model->prediction->threshold},
+          c, *model, calibrate, options.chunk_rows);
+      pf.prediction = true;
+      profile.features.push_back(std::move(pf));
     } else {
-      detectors::CategoricalCounts counts = c->counts;
-      for (std::uint64_t i = 0; i < c->missing; ++i) counts.AddMissing();
-      if (calibrate) {
-        for (const auto& s : c->chunk_counts) chunks.push_back(detectors::ColumnData{nullptr, &s});
-        if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{nullptr, &c->counts}, chunks, drift)) {
-          const auto test = detectors::ChooseTest(spec, detectors::ColumnData{nullptr, &c->counts}, chunks.front(), drift.preset);
-          pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
-                                                             options.chunk_rows};
-        }
-      }
-      pf.categorical = std::move(counts);
+      err << "driftd baseline: " << input << " has no \"" << kPredictionName
+          << "\" column: the profile holds no prediction, so the prediction is not judged against it\n";
     }
-    c->numeric.Clear(0, 0);
-    profile.features.push_back(std::move(pf));
   }
   if (!WriteFileAtomically(output, detectors::ProfileToJson(profile), &error)) {
     err << "driftd baseline: " << error << "\n";
     return 1;
   }
   out << output << ": profile of model \"" << model->name << "\" from " << table->rows << " rows, "
-      << profile.features.size() << " features\n";
+      << model->features.size() << " features"
+      << (profile.FindPrediction() != nullptr ? " and the prediction" : "") << "\n";
   return 0;
 }
 

@@ -109,6 +109,25 @@ ColumnDrift NotJudged(const WindowColumn& column, const ModelWindowSnapshot& s, 
   return c;
 }
 
+// The calibrated threshold that applies to column i, if any (see
+// daemon/calibration.h), set into *spec: only when the model calibrates, the
+// column has no configured threshold and its test is the calibrated one
+// ("auto" takes the calibrated test).
+const CalibratedColumn* CalibrationFor(const config::ModelConfig& model, const ModelWindowSnapshot& s,
+                                       std::size_t i, detectors::DriftFeatureSpec* spec) {
+  const bool calibrates = model.drift.calibrate || model.drift.preset == config::DriftPreset::kNannyml;
+  if (!calibrates || spec->threshold || s.calibration == nullptr) return nullptr;
+  const CalibratedColumn* c = s.calibration->Find(i);
+  if (c == nullptr) return nullptr;
+  const auto configured = detectors::ParseTestName(spec->test);
+  const auto calibrated = detectors::ParseTestName(c->test);
+  if (!calibrated) return nullptr;
+  if (configured && *configured != *calibrated) return nullptr;
+  spec->test = c->test;
+  spec->threshold = c->threshold;
+  return c;
+}
+
 }  // namespace
 
 Judgement JudgeModel(const config::ModelConfig& model, const ModelWindowSnapshot& s) {
@@ -151,8 +170,14 @@ Judgement JudgeModel(const config::ModelConfig& model, const ModelWindowSnapshot
         spec.test = f->test;
         spec.threshold = f->threshold;
       }
+      const CalibratedColumn* calibrated = CalibrationFor(model, s, i, &spec);
       detectors::FeatureResult r = detectors::EvaluateFeature(
           spec, DataOf(*s.reference, i), DataOf(*s.current, i), model.drift, model.min_samples);
+      if (calibrated != nullptr) {
+        if (!r.note.empty()) r.note += "; ";
+        r.note += "threshold calibrated on " + std::to_string(calibrated->chunks) + " reference chunks of " +
+                  std::to_string(calibrated->chunk_rows) + " rows";
+      }
       if (s.columns[i].is_prediction) {
         prediction = std::move(r);
       } else {

@@ -104,6 +104,9 @@ ModelWindows::ModelWindows(const config::ModelConfig& model, BaselineReference b
         return;
       }
       first_.emplace(model.reference.events, specs_, FirstOptions(model));
+      if (model.drift.calibrate || model.drift.preset == config::DriftPreset::kNannyml) {
+        calibrator_.emplace(model.drift, CalibrationColumnsOf(model, kPredictionColumn), FirstOptions(model));
+      }
       break;
     case config::ReferenceType::kRolling: {
       const auto options = RollingOptions(model);
@@ -125,6 +128,7 @@ void ModelWindows::SetBaseline(BaselineReference baseline) { baseline_ = std::mo
 void ModelWindows::OnDeploy() {
   if (first_) first_->Reset();
   frozen_first_.reset();
+  if (calibrator_) calibrator_->Reset();
 }
 
 void ModelWindows::ResolveOrder(const std::vector<Feature>& features) {
@@ -216,6 +220,10 @@ void ModelWindows::Add(const Event& event) {
   if (current_->Add(event.ts, row_) == detectors::AddResult::kLate) return;
   if (first_ && !first_->frozen()) {
     (void)first_->Add(row_);
+    if (calibrator_) {
+      calibrator_->Add(row_);
+      if (first_->frozen()) (void)calibrator_->Finish(first_->summaries());
+    }
   } else if (rolling_) {
     (void)rolling_->Add(event.ts, row_);
   }
@@ -274,6 +282,7 @@ ModelWindowSnapshot ModelWindows::Snapshot(const std::string& model, Timestamp n
       // snapshot.
       if (!frozen_first_) frozen_first_ = std::make_shared<const detectors::SummarySet>(first_->summaries());
       snap.reference = frozen_first_;
+      if (calibrator_) snap.calibration = calibrator_->result();
       break;
     case config::ReferenceType::kRolling:
       if (rolling_->events() == 0) {
@@ -284,6 +293,7 @@ ModelWindowSnapshot ModelWindows::Snapshot(const std::string& model, Timestamp n
       break;
     case config::ReferenceType::kBaseline:
       snap.reference = baseline_.summaries;
+      snap.calibration = baseline_.calibration;
       if (!snap.reference) snap.not_ready_reason = "baseline profile unavailable: " + baseline_.error;
       break;
   }
@@ -294,7 +304,12 @@ bool ModelWindows::SameWindowSettings(const config::ModelConfig& a, const config
   if (a.window != b.window || a.reference.type != b.reference.type) return false;
   switch (a.reference.type) {
     case config::ReferenceType::kFirst:
-      if (a.reference.events != b.reference.events) return false;
+      // The calibration chunks are cut while the reference fills.
+      if (a.reference.events != b.reference.events || a.drift.calibrate != b.drift.calibrate ||
+          a.drift.calibration_chunk != b.drift.calibration_chunk || a.drift.preset != b.drift.preset ||
+          a.drift.calibration_k != b.drift.calibration_k) {
+        return false;
+      }
       break;
     case config::ReferenceType::kRolling:
       if (a.reference.window != b.reference.window || a.reference.lag != b.reference.lag) return false;
@@ -334,6 +349,7 @@ void ModelWindows::AppendTo(std::string* out) const {
   if (!ok()) return;
   current_->AppendTo(out);
   if (first_) first_->AppendTo(out);
+  if (calibrator_) calibrator_->AppendTo(out);
   if (rolling_) rolling_->AppendTo(out);
 }
 
@@ -376,6 +392,7 @@ std::optional<ModelWindows> ModelWindows::Parse(std::string_view* in, const conf
     auto first = detectors::FirstNReference::Parse(in);
     if (!first || first->target() != w.first_->target()) return std::nullopt;
     w.first_ = std::move(*first);
+    if (w.calibrator_ && !w.calibrator_->ParseInto(in)) return std::nullopt;
   }
   if (w.rolling_) {
     auto rolling = detectors::LaggedReference::Parse(in, model.reference.lag);

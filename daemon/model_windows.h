@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "daemon/calibration.h"
 #include "detectors/event.h"
 #include "detectors/time.h"
 #include "detectors/window/reference.h"
@@ -77,6 +78,9 @@ struct BaselineReference {
   std::shared_ptr<const detectors::SummarySet> summaries;
   std::uint64_t rows = 0;  // rows the profile was built from
   std::string error;
+  // Thresholds the profile calibrated (daemon/calibration.h); null when it
+  // has none.
+  std::shared_ptr<const ReferenceCalibration> calibration;
 };
 
 // What /api/v1/status shows of a model's windows.
@@ -104,6 +108,8 @@ struct ModelWindowSnapshot {
   // The reference, exact samples sorted; null while it is not ready.
   std::shared_ptr<const detectors::SummarySet> reference;
   std::string not_ready_reason;  // when reference is null
+  // Thresholds calibrated on the reference; null when none.
+  std::shared_ptr<const ReferenceCalibration> calibration;
   WindowStatus status;
 };
 
@@ -162,6 +168,9 @@ class ModelWindows {
   config::ReferenceType reference_type_ = config::ReferenceType::kFirst;
   std::optional<detectors::SlidingWindow> current_;
   std::optional<detectors::FirstNReference> first_;
+  // Thresholds calibrated on chunks of the first-N reference (when the
+  // model calibrates; daemon/calibration.h).
+  std::optional<FirstNCalibrator> calibrator_;
   std::optional<detectors::LaggedReference> rolling_;
   BaselineReference baseline_;
   // A frozen first-N reference, shared by snapshots until the next deploy.

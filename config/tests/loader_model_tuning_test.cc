@@ -83,10 +83,10 @@ correction = "none"
   EXPECT_EQ(config.models[1].drift.correction, Correction::kNone);
 }
 
-TEST(ModelTuningTest, CalibrationOfARollingOrBaselineReferenceIsNotCountedInChunks) {
-  // Their sizes are known only at run time.
+TEST(ModelTuningTest, CalibrationOfABaselineReferenceIsNotCountedInChunks) {
+  // The profile's size is known only when it is read.
   const Config config = MustParse(R"([models.m]
-reference = { type = "rolling", window = "1h", lag = "0s" }
+reference = { type = "baseline", path = "m.profile.json" }
 drift = { calibrate = true, calibration_chunk = 1000000 }
 )");
   EXPECT_EQ(config.models[0].drift.calibration_chunk, 1000000u);
@@ -207,6 +207,15 @@ drift = { calibrate = true, calibration_chunk = 3000 }
                           "driftd.toml:7:49: models.n.drift.calibration_chunk: calibration needs "
                           "at least 2 reference chunks, but reference.events (5000) / "
                           "calibration_chunk (3000) gives 1"));
+}
+
+TEST(ModelTuningErrorTest, CalibrationNeedsAFixedReference) {
+  EXPECT_THAT(Errors(R"([models.m]
+reference = { type = "rolling", window = "1h", lag = "1h" }
+drift = { calibrate = true }
+)"),
+              ElementsAre("driftd.toml:3:23: models.m.drift.calibrate: calibration needs a fixed "
+                          "reference (type \"first\" or \"baseline\"), not a rolling one"));
 }
 
 TEST(ModelTuningErrorTest, WindowsValues) {

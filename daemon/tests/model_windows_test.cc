@@ -249,7 +249,7 @@ TEST(PipelineWindowsTest, BaselineFromTheLoaderIsTheReference) {
     for (const auto& c : shape.columns()) specs.push_back({c.kind, nullptr});
     auto set = std::make_shared<detectors::SummarySet>(specs, detectors::SummaryOptions{});
     set->AddRow(std::vector<Value>{3.0, std::string("z")});
-    return BaselineReference{set, 1, ""};
+    return BaselineReference{set, 1, "", nullptr};
   };
   PipelineFixture f(ConfigOf({m}), loader);
   EXPECT_TRUE(f.Model("m").windows.reference_ready);

@@ -11,7 +11,14 @@ namespace driftd::detectors {
 
 const ProfileFeature* Profile::Find(std::string_view name) const {
   for (const ProfileFeature& f : features) {
-    if (f.name == name) return &f;
+    if (!f.prediction && f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const ProfileFeature* Profile::FindPrediction() const {
+  for (const ProfileFeature& f : features) {
+    if (f.prediction) return &f;
   }
   return nullptr;
 }
@@ -57,7 +64,20 @@ std::string ValidateProfile(const Profile& profile, const config::ModelConfig& m
              TypeName(p->type) + " in the profile";
     }
   }
+  if (const ProfileFeature* p = profile.FindPrediction(); p != nullptr) {
+    if (!model.prediction) {
+      return "profile holds a prediction but model \"" + model.name + "\" has no [prediction] table";
+    }
+    const config::FeatureType want = model.prediction->type == config::PredictionType::kClass
+                                         ? config::FeatureType::kCategorical
+                                         : config::FeatureType::kNumeric;
+    if (p->type != want) {
+      return std::string("the prediction is ") + TypeName(want) + " in the config but " + TypeName(p->type) +
+             " in the profile";
+    }
+  }
   for (const ProfileFeature& p : profile.features) {
+    if (p.prediction) continue;
     if (model.FindFeature(p.name) == nullptr) {
       return "profile feature \"" + p.name + "\" is not a feature of model \"" + model.name + "\"";
     }

@@ -9,6 +9,7 @@
 //                  "summary": "<base64 of NumericSummary/CategoricalCounts::AppendTo>",
 //                  "bin_edges": [...],            // numeric; the preset's reference bins
 //                  "calibrated": {"test", "threshold", "chunks", "chunk_rows"},  // optional
+//                  "role": "prediction",       // optional; the model's prediction
 //                  "stats": {...}}]}             // human-readable, informational only
 // The base64 summary is authoritative; "stats" (count, mean, std, min, max,
 // quantiles, missing; top category shares) is for people and is ignored on
@@ -54,6 +55,9 @@ struct ProfileFeature {
   // Sturges otherwise); empty when the feature had no finite value.
   std::vector<double> bin_edges;
   std::optional<CalibratedThresholdInfo> calibrated;
+  // The model's prediction ("role": "prediction" in the JSON), built from a
+  // prediction column of the training data; not a feature.
+  bool prediction = false;
 
   ColumnData Column() const { return ColumnData{numeric ? &*numeric : nullptr,
                                                 categorical ? &*categorical : nullptr}; }
@@ -67,7 +71,10 @@ struct Profile {
   config::DriftPreset preset = config::DriftPreset::kAuto;
   std::vector<ProfileFeature> features;  // in config order
 
+  // The feature called `name` (never the prediction entry).
   const ProfileFeature* Find(std::string_view name) const;
+  // The prediction entry, or null when the profile has none.
+  const ProfileFeature* FindPrediction() const;
 };
 
 // "auto", "evidently", "nannyml".

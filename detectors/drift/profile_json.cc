@@ -155,6 +155,12 @@ std::string ParseFeature(const json::value& v, std::size_t index, ProfileFeature
   const json::value* summary = Field(o, "summary");
   if (name == nullptr || !name->is_string()) return where + ".name: expected a string";
   f->name = std::string(name->get_string());
+  if (const json::value* role = Field(o, "role"); role != nullptr) {
+    if (!role->is_string() || (role->get_string() != "prediction" && role->get_string() != "feature")) {
+      return where + ".role: expected \"feature\" or \"prediction\"";
+    }
+    f->prediction = role->get_string() == "prediction";
+  }
   if (type == nullptr || !type->is_string()) return where + ".type: expected a string";
   if (type->get_string() == "numeric") {
     f->type = config::FeatureType::kNumeric;
@@ -236,6 +242,7 @@ std::string ProfileToJson(const Profile& profile) {
     const ProfileFeature& f = profile.features[i];
     json::object o;
     o["name"] = f.name;
+    if (f.prediction) o["role"] = "prediction";
     std::string bytes;
     if (f.numeric) {
       o["type"] = "numeric";

@@ -14,6 +14,11 @@ first-1000-events reference, then checks that
     and the window counts;
   * a second run on unshifted traffic judges no feature drifted (the
     verdict comes from the data, not from the set-up);
+  * a third run judges the shifted traffic against a baseline profile that
+    `driftd baseline` built from training data in CSV (other seed, with a
+    prediction column) with drift.calibrate = true: every feature and the
+    prediction are judged against the profile, with thresholds calibrated
+    on its chunks (the status says so), and the shifted ones drift;
   * SIGTERM stops the daemon with exit status 0.
 
 Exit status 0 when every check passes; failures are printed otherwise.
@@ -186,7 +191,28 @@ def wait_for_full_evaluation(base, timeout):
     return found
 
 
-def run_case(args, workdir, name, shift_at, f):
+BASELINE_REFERENCE = """reference = {{ type = "baseline", path = "{profile}" }}
+drift = {{ calibrate = true, calibration_chunk = 1000 }}
+"""
+TRAINING_ROWS = 6000
+
+
+def write_training_csv(args, path):
+    """Training data as CSV: the features and the prediction of unshifted traffic (seed 2)."""
+    generated = subprocess.run([args.driftd, "generate", "--events", str(TRAINING_ROWS), "--labels", "0",
+                                "--seed", "2"], capture_output=True, text=True, check=True).stdout
+    columns = NUMERIC + CATEGORICAL
+    with open(path, "w") as out:
+        out.write(",".join(columns + ["prediction"]) + "\n")
+        for line in generated.splitlines():
+            event = json.loads(line)
+            if event.get("kind") != "prediction":
+                continue
+            row = [str(event["features"][c]) for c in columns] + [str(event["prediction"])]
+            out.write(",".join(row) + "\n")
+
+
+def run_case(args, workdir, name, shift_at, f, baseline=False):
     """Runs the daemon over one generated file; returns (samples, metrics text, status)."""
     case_dir = os.path.join(workdir, name)
     os.makedirs(os.path.join(case_dir, "state"))
@@ -197,9 +223,23 @@ def run_case(args, workdir, name, shift_at, f):
     with open(events, "w") as out:
         subprocess.run(generate, stdout=out, check=True)
     config_path = os.path.join(case_dir, "driftd.toml")
+    config = CONFIG.format(state_dir=os.path.join(case_dir, "state"), events=events, reference=REFERENCE)
+    if baseline:
+        profile = os.path.join(case_dir, "demo.profile.json")
+        config = config.replace('reference = { type = "first", events = %d }\n' % REFERENCE,
+                                BASELINE_REFERENCE.format(profile=profile))
     with open(config_path, "w") as out:
-        out.write(CONFIG.format(state_dir=os.path.join(case_dir, "state"), events=events,
-                                reference=REFERENCE))
+        out.write(config)
+    if baseline:
+        training = os.path.join(case_dir, "train.csv")
+        write_training_csv(args, training)
+        built = subprocess.run([args.driftd, "baseline", "--config", config_path, "--model", "demo",
+                                "--input", training, "--output", profile],
+                               capture_output=True, text=True, check=False)
+        if not f.check(built.returncode == 0 and "and the prediction" in built.stdout,
+                       "%s: driftd baseline exited %d: %s %s"
+                       % (name, built.returncode, built.stdout, built.stderr)):
+            return None
 
     daemon = Daemon(args.driftd, config_path)
     try:
@@ -278,6 +318,23 @@ def check_shifted(samples, status, model, f):
         print("eval: %d evaluations, mean %.6f s" % (count, total / count))
 
 
+def check_baseline(samples, model, f):
+    features = {c["feature"]: c for c in model["drift"]["features"]}
+    for name in NUMERIC + CATEGORICAL + ["prediction"]:
+        c = features.get(name, {})
+        f.check(c.get("judged") is True and c.get("reference_samples") == TRAINING_ROWS,
+                "baseline: %s not judged against the %d profile rows: %s" % (name, TRAINING_ROWS, c))
+        f.check("threshold calibrated on 6 reference chunks of 1000 rows" in c.get("note", ""),
+                "baseline: %s threshold not calibrated on the profile's chunks: %s" % (name, c))
+    for name in NUMERIC + ["prediction"]:
+        c = features.get(name, {})
+        f.check(c.get("drifted") is True, "baseline: %s (shifted) not drifted: %s" % (name, c))
+    f.check(model["windows"]["reference"]["ready"] is True, "baseline: reference not ready")
+    f.check(sample(samples, "driftd_window_samples", model="demo", window="reference") == TRAINING_ROWS,
+            "baseline: driftd_window_samples{window=reference} = %s"
+            % sample(samples, "driftd_window_samples", model="demo", window="reference"))
+
+
 def check_unshifted(samples, model, f):
     for c in model["drift"]["features"]:
         if c["prediction"]:
@@ -310,6 +367,9 @@ def main():
         plain = run_case(args, workdir, "unshifted", None, f)
         if plain:
             check_unshifted(plain[0], plain[2], f)
+        against_baseline = run_case(args, workdir, "baseline", SHIFT_AT, f, baseline=True)
+        if against_baseline:
+            check_baseline(against_baseline[0], against_baseline[2], f)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if f.messages:
