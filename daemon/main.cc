@@ -10,6 +10,7 @@
 #include "daemon/baseline_cmd.h"
 #include "daemon/generate.h"
 #include "daemon/notifier.h"
+#include "daemon/replay_cmd.h"
 #include "daemon/report_cmd.h"
 #include "daemon/system_clock.h"
 #include "daemon/version.h"
@@ -26,6 +27,7 @@ constexpr const char* kUsage =
     "  generate [options]                       write example events as JSONL (--help)\n"
     "  report --reference A --current B [...]   one-shot drift report of two tables (--help)\n"
     "  baseline --config F --model M --input I --output O   build a reference profile\n"
+    "  replay --config F --input events.jsonl   run the pipeline over a file on event time; print findings\n"
     "  --version                                print version and build information\n"
     "\n"
     "exit codes: 0 success, 1 runtime failure, 2 usage or configuration error\n";
@@ -101,5 +103,6 @@ int main(int argc, char** argv) {
   if (command == "generate") return GenerateCommand(args, std::cout, std::cerr);
   if (command == "report") return ReportCommand(args, std::cout, std::cerr);
   if (command == "baseline") return BaselineCommand(args, std::cout, std::cerr);
+  if (command == "replay") return ReplayCommand(args, std::cout, std::cerr);
   return Usage("unknown command " + command);
 }
