@@ -12,9 +12,10 @@
 namespace driftd::config {
 namespace {
 
-constexpr std::array<std::string_view, 13> kTests = {
+constexpr std::array<std::string_view, 19> kTests = {
     "auto",          "ks",       "wasserstein", "psi",       "kl",   "jensenshannon", "hellinger",
-    "cramervonmises", "anderson", "chisquare",   "ztest",     "linf", "tvd"};
+    "cramervonmises", "anderson", "chisquare",   "ztest",     "linf", "tvd",
+    "g_test",        "t_test",   "mannw",       "energy_distance", "fisher_exact", "tvd_perm"};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -66,16 +67,19 @@ bool IsKnownTest(std::string_view test) {
 }
 
 bool IsNumericOnlyTest(std::string_view test) {
-  return test == "ks" || test == "wasserstein" || test == "cramervonmises" || test == "anderson";
+  return test == "ks" || test == "wasserstein" || test == "cramervonmises" || test == "anderson" ||
+         test == "t_test" || test == "mannw" || test == "energy_distance";
 }
 
 bool IsCategoricalOnlyTest(std::string_view test) {
-  return test == "chisquare" || test == "ztest" || test == "linf" || test == "tvd";
+  return test == "chisquare" || test == "ztest" || test == "linf" || test == "tvd" ||
+         test == "g_test" || test == "fisher_exact" || test == "tvd_perm";
 }
 
 bool IsPValueTest(std::string_view test) {
   return test == "ks" || test == "cramervonmises" || test == "anderson" || test == "chisquare" ||
-         test == "ztest";
+         test == "ztest" || test == "g_test" || test == "t_test" || test == "mannw" ||
+         test == "fisher_exact" || test == "tvd_perm";
 }
 
 std::string KnownTestList() {

@@ -48,10 +48,12 @@ void ReadTest(TableReader& r, bool categorical, std::string* test) {
     r.ErrorAt(*entry, "unknown test \"" + value + "\" (expected one of " + KnownTestList() + ")");
   } else if (categorical && IsNumericOnlyTest(value)) {
     r.ErrorAt(*entry, "test \"" + value + "\" needs numeric values; categorical data can use " +
-                          "chisquare, ztest, linf, tvd, psi, kl, jensenshannon, hellinger");
+                          "chisquare, ztest, linf, tvd, g_test, fisher_exact, tvd_perm, psi, kl, jensenshannon, "
+                          "hellinger");
   } else if (!categorical && IsCategoricalOnlyTest(value)) {
     r.ErrorAt(*entry, "test \"" + value + "\" needs categorical values; numeric data can use " +
-                          "ks, wasserstein, cramervonmises, anderson, psi, kl, jensenshannon, hellinger");
+                          "ks, wasserstein, cramervonmises, anderson, t_test, mannw, energy_distance, psi, kl, "
+                          "jensenshannon, hellinger");
   } else {
     *test = value;
   }

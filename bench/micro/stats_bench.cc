@@ -1,15 +1,20 @@
-// Each statistic on its own: KS, Wasserstein, PSI and Jensen-Shannon over
-// exact samples (detectors/stats) and over KLL summaries
+// Each statistic on its own: KS, Wasserstein, PSI, Jensen-Shannon and
+// Evidently's further tests over exact samples (detectors/stats) and KS and
+// Wasserstein over KLL summaries
 // (detectors/window/summary_distance.h), at 10^4 and 10^6 values a side.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
 #include "detectors/stats/binning.h"
 #include "detectors/stats/divergence.h"
+#include "detectors/stats/energy.h"
 #include "detectors/stats/ks.h"
+#include "detectors/stats/location.h"
+#include "detectors/stats/permutation.h"
 #include "detectors/stats/wasserstein.h"
 #include "detectors/window/numeric_summary.h"
 #include "detectors/window/summary_distance.h"
@@ -76,6 +81,48 @@ void BM_JensenShannonOnCounts(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(stats::JensenShannonDistance(ca, cb));
 }
 BENCHMARK(BM_JensenShannonOnCounts)->Arg(10)->Arg(100);
+
+// Evidently's further tests on exact samples of 10^4 and 10^6 values a side:
+// Mann-Whitney U (one merge walk over tie groups, normal p-value), energy
+// distance (one merge walk), Student's t (two passes per sample).
+void BM_MannWhitneyExactSamples(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto a = SortedNormal(n, 0.0, 1), b = SortedNormal(n, 0.05, 2);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(stats::MannWhitneyU(a, b, stats::Alternative::kLess));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(2 * n));
+}
+BENCHMARK(BM_MannWhitneyExactSamples)->Arg(10000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+void BM_EnergyDistanceExactSamples(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto a = SortedNormal(n, 0.0, 1), b = SortedNormal(n, 0.05, 2);
+  for (auto _ : state) benchmark::DoNotOptimize(stats::EnergyDistance(a, b));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(2 * n));
+}
+BENCHMARK(BM_EnergyDistanceExactSamples)->Arg(10000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+void BM_StudentTTestSamples(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto a = SortedNormal(n, 0.0, 1), b = SortedNormal(n, 0.05, 2);
+  for (auto _ : state) benchmark::DoNotOptimize(stats::StudentTTest(a, b));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(2 * n));
+}
+BENCHMARK(BM_StudentTTestSamples)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+// TVD with B = 1000 relabellings (Evidently's) of 10 categories, by the
+// number of observations per side: cost grows as B min(n, m).
+void BM_TvdPermutation(benchmark::State& state) {
+  const auto per_side = static_cast<double>(state.range(0));
+  std::vector<double> ref(10), cur(10);
+  for (int i = 0; i < 10; ++i) {
+    ref[static_cast<std::size_t>(i)] = std::round(per_side * (i + 1) / 55.0);
+    cur[static_cast<std::size_t>(i)] = std::round(per_side * (10 - i) / 55.0);
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(stats::TvdPermutationTest(ref, cur));
+}
+BENCHMARK(BM_TvdPermutation)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 // Summary mode: D and W1 from two KLL sketches (k = 200) of 10^6 values.
 void BM_KsDistanceSketch(benchmark::State& state) {

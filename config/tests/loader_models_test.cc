@@ -210,11 +210,11 @@ k = { type = "numeric", treshold = 0.1 }
 )"),
       ElementsAre(
           "driftd.toml:2:32: models.m.features.a.test: test \"tvd\" needs categorical values; "
-          "numeric data can use ks, wasserstein, cramervonmises, anderson, psi, kl, "
-          "jensenshannon, hellinger",
+          "numeric data can use ks, wasserstein, cramervonmises, anderson, t_test, mannw, "
+          "energy_distance, psi, kl, jensenshannon, hellinger",
           "driftd.toml:3:36: models.m.features.b.test: test \"ks\" needs numeric values; "
-          "categorical data can use chisquare, ztest, linf, tvd, psi, kl, jensenshannon, "
-          "hellinger",
+          "categorical data can use chisquare, ztest, linf, tvd, g_test, fisher_exact, tvd_perm, "
+          "psi, kl, jensenshannon, hellinger",
           "driftd.toml:4:50: models.m.features.c.threshold: test \"ks\" compares a p-value: "
           "threshold must be below 1",
           "driftd.toml:5:37: models.m.features.d.threshold: must be a finite number",
@@ -227,7 +227,8 @@ k = { type = "numeric", treshold = 0.1 }
           "\"categorical\", got \"text\"",
           "driftd.toml:11:14: models.m.features.j.test: unknown test \"t-test\" (expected one of "
           "auto, ks, wasserstein, psi, kl, jensenshannon, hellinger, cramervonmises, anderson, "
-          "chisquare, ztest, linf, tvd)",
+          "chisquare, ztest, linf, tvd, g_test, t_test, mannw, energy_distance, fisher_exact, "
+          "tvd_perm)",
           "driftd.toml:11:36: models.m.features.j.threshold: must be greater than 0",
           "driftd.toml:12:25: models.m.features.k.treshold: unknown key (did you mean "
           "threshold?)"));
@@ -302,8 +303,8 @@ max = -1
 label_timeout = "0s"
 )"),
               ElementsAre("driftd.toml:3:8: models.m.prediction.test: test \"ks\" needs numeric "
-                          "values; categorical data can use chisquare, ztest, linf, tvd, psi, kl, "
-                          "jensenshannon, hellinger",
+                          "values; categorical data can use chisquare, ztest, linf, tvd, g_test, "
+                          "fisher_exact, tvd_perm, psi, kl, jensenshannon, hellinger",
                           "driftd.toml:4:7: models.m.prediction.min: only valid for score and "
                           "regression predictions",
                           "driftd.toml:7:7: models.m.quality.min: auc lies between 0 and 1",

@@ -36,6 +36,20 @@ std::optional<TestKind> ParseTestName(std::string_view name) {
       {"linf", TestKind::kLinf},
       {"l_infinity", TestKind::kLinf},
       {"tvd", TestKind::kTvd},
+      {"g_test", TestKind::kGTest},
+      {"gtest", TestKind::kGTest},
+      {"t_test", TestKind::kTTest},
+      {"ttest", TestKind::kTTest},
+      {"mannw", TestKind::kMannWhitney},
+      {"mann_whitney", TestKind::kMannWhitney},
+      {"energy_distance", TestKind::kEnergyDistance},
+      {"ed", TestKind::kEnergyDistance},
+      {"energy", TestKind::kEnergyDistance},
+      {"fisher_exact", TestKind::kFisherExact},
+      {"fisher", TestKind::kFisherExact},
+      {"tvd_perm", TestKind::kTvdPermutation},
+      {"tvd_permutation", TestKind::kTvdPermutation},
+      {"TVD", TestKind::kTvdPermutation},
   };
   for (const Entry& e : kNames) {
     if (e.name == name) return e.test;
@@ -57,6 +71,18 @@ const char* TestName(TestKind test) {
     case TestKind::kZTest: return "ztest";
     case TestKind::kLinf: return "linf";
     case TestKind::kTvd: return "tvd";
+    case TestKind::kGTest:
+      return "g_test";
+    case TestKind::kTTest:
+      return "t_test";
+    case TestKind::kMannWhitney:
+      return "mannw";
+    case TestKind::kEnergyDistance:
+      return "energy_distance";
+    case TestKind::kFisherExact:
+      return "fisher_exact";
+    case TestKind::kTvdPermutation:
+      return "tvd_perm";
   }
   return "unknown";
 }
@@ -68,6 +94,11 @@ bool IsPValueTest(TestKind test) {
     case TestKind::kAnderson:
     case TestKind::kChiSquare:
     case TestKind::kZTest:
+    case TestKind::kGTest:
+    case TestKind::kTTest:
+    case TestKind::kMannWhitney:
+    case TestKind::kFisherExact:
+    case TestKind::kTvdPermutation:
       return true;
     default:
       return false;
@@ -76,14 +107,24 @@ bool IsPValueTest(TestKind test) {
 
 bool IsNumericOnlyTest(TestKind test) {
   return test == TestKind::kKs || test == TestKind::kWasserstein ||
-         test == TestKind::kCramerVonMises || test == TestKind::kAnderson;
+         test == TestKind::kCramerVonMises || test == TestKind::kAnderson ||
+         test == TestKind::kTTest || test == TestKind::kMannWhitney ||
+         test == TestKind::kEnergyDistance;
 }
 
 double DefaultThreshold(TestKind test, config::DriftPreset /*preset*/) {
   // Evidently's and NannyML's fixed defaults agree (p < 0.05; distances
   // 0.1); NannyML's calibrated distance thresholds are passed in by the
-  // caller when reference chunks exist.
-  return IsPValueTest(test) ? 0.05 : 0.1;
+  // caller when reference chunks exist. Evidently registers the G-test,
+  // Fisher's exact test and the permutation TVD with 0.1.
+  switch (test) {
+    case TestKind::kGTest:
+    case TestKind::kFisherExact:
+    case TestKind::kTvdPermutation:
+      return 0.1;
+    default:
+      return IsPValueTest(test) ? 0.05 : 0.1;
+  }
 }
 
 std::vector<double> AdjustPValues(std::span<const double> p_values, config::Correction correction) {

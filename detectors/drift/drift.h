@@ -17,7 +17,13 @@
 //   3. the threshold: the spec's, else the config's calibrated one (the
 //      caller passes it in the spec), else DefaultThreshold().
 //   4. drifted: p-value tests when p < threshold; distances when
-//      statistic >= threshold (Evidently's convention for both).
+//      statistic >= threshold (Evidently's convention for both; Evidently's
+//      energy distance uses statistic > threshold, and so does driftd).
+//      Tests that need exact samples (CvM, Anderson, Mann-Whitney, energy
+//      distance; on numeric columns also the G-test, Fisher and permutation
+//      TVD, which count values) are not judged in sketch mode (the note
+//      says so). The t-test needs only sizes, means and variances, which
+//      the summaries keep in both modes (Welford).
 //   Below min_samples on either side nothing is judged (judged = false,
 //   drifted = false, note says why).
 //
@@ -56,11 +62,11 @@
 namespace driftd::detectors {
 
 enum class TestKind {
-  kKs,              // p-value test
-  kWasserstein,     // normalised Wasserstein (NannyML preset: plain W1)
+  kKs,           // p-value test
+  kWasserstein,  // normalised Wasserstein (NannyML preset: plain W1)
   kPsi,
   kKl,
-  kJensenShannon,   // natural log (NannyML preset: base 2)
+  kJensenShannon,  // natural log (NannyML preset: base 2)
   kHellinger,
   kCramerVonMises,  // p-value test
   kAnderson,        // p-value test
@@ -68,25 +74,39 @@ enum class TestKind {
   kZTest,           // p-value test
   kLinf,
   kTvd,
+  kGTest,           // p-value test (Evidently "g_test")
+  kTTest,           // p-value test (Evidently "t_test": Student, equal variances)
+  kMannWhitney,     // p-value test (Evidently "mannw": one-sided, alternative "less")
+  kEnergyDistance,  // distance (Evidently "ed"); drift when > threshold
+  kFisherExact,     // p-value test (Evidently "fisher_exact"), binary columns
+  kTvdPermutation,  // p-value test (Evidently "TVD"): TVD with a permutation p-value
 };
 
 // Config names (docs/configuration.md): "ks", "wasserstein", "psi", "kl",
 // "jensenshannon", "hellinger", "cramervonmises", "anderson", "chisquare",
-// "ztest", "linf", "tvd"; also Evidently's and NannyML's spellings "js",
+// "ztest", "linf", "tvd", "g_test", "t_test", "mannw", "energy_distance",
+// "fisher_exact", "tvd_perm"; also Evidently's and NannyML's spellings "js",
 // "jensen_shannon", "kl_div", "cramer_von_mises", "cvm", "chi2", "z",
-// "l_infinity".
+// "l_infinity", "ed", "TVD" (Evidently's permutation test; lower-case "tvd"
+// is the plain distance), and "gtest", "ttest", "mann_whitney", "energy",
+// "fisher", "tvd_permutation".
 // std::nullopt for "auto" and for unknown names.
 [[nodiscard]] std::optional<TestKind> ParseTestName(std::string_view name);
-// The config name ("ks", "wasserstein", ..., "cramervonmises", "ztest").
+// The config name ("ks", "wasserstein", ..., "cramervonmises", "ztest",
+// "g_test", "t_test", "mannw", "energy_distance", "fisher_exact", "tvd_perm").
 const char* TestName(TestKind test);
 // True for the tests whose threshold applies to a p-value.
 bool IsPValueTest(TestKind test);
-// True for the tests that need a numeric column (KS, Wasserstein, CvM, Anderson).
+// True for the tests that need a numeric column (KS, Wasserstein, CvM,
+// Anderson, t-test, Mann-Whitney, energy distance).
 bool IsNumericOnlyTest(TestKind test);
-// The test's default threshold: 0.05 for p-value tests, 0.1 for
-// Wasserstein, Jensen-Shannon, Hellinger, KL, L-infinity and TVD, 0.1 for
-// PSI (Evidently). Preset kNannyml thresholds of distances are calibrated
-// (see CalibratedThreshold); this is the fallback without reference chunks.
+// The test's default threshold, Evidently's: 0.05 for KS, CvM, Anderson,
+// chi-square, z, t-test and Mann-Whitney; 0.1 for the G-test, Fisher's
+// exact test and the permutation TVD (p-value tests Evidently registers with
+// 0.1); 0.1 for the distances (Wasserstein, Jensen-Shannon, Hellinger, KL,
+// L-infinity, TVD, energy distance) and PSI. Preset kNannyml thresholds of
+// distances are calibrated (see CalibratedThreshold); this is the fallback
+// without reference chunks.
 double DefaultThreshold(TestKind test, config::DriftPreset preset);
 
 // One side (reference or current) of one feature. Exactly one pointer is

@@ -11,9 +11,13 @@
 #include "detectors/stats/anderson.h"
 #include "detectors/stats/binning.h"
 #include "detectors/stats/categorical.h"
+#include "detectors/stats/contingency.h"
 #include "detectors/stats/cvm.h"
 #include "detectors/stats/divergence.h"
+#include "detectors/stats/energy.h"
 #include "detectors/stats/ks.h"
+#include "detectors/stats/location.h"
+#include "detectors/stats/permutation.h"
 #include "detectors/stats/wasserstein.h"
 #include "detectors/window/summary_distance.h"
 
@@ -157,8 +161,12 @@ Aligned ByCategory(const CategoricalCounts& ref, const CategoricalCounts& cur, b
 
 double NormedWassersteinOf(const NumericSummary& ref, const Sides& s) {
   if (s.exact()) {
-    const auto w = stats::NormedWasserstein1(s.ref.items(), s.cur.items());
-    return w ? *w : std::numeric_limits<double>::quiet_NaN();
+    // One walk over the sorted samples; the reference's population
+    // standard deviation comes from the summary's Welford moments (within
+    // a few ulps of numpy's two-pass np.std), not from another pass.
+    const auto w = stats::Wasserstein1(s.ref.items(), s.cur.items());
+    if (!w) return std::numeric_limits<double>::quiet_NaN();
+    return *w / std::max(std::sqrt(ref.variance()), stats::kWassersteinMinNorm);
   }
   const auto w = Wasserstein1Distance(s.ref, s.cur);
   if (!w) return std::numeric_limits<double>::quiet_NaN();
@@ -214,6 +222,14 @@ TestKind ChooseWithViews(const DriftFeatureSpec& spec, const ColumnData& referen
   return TestKind::kJensenShannon;
 }
 
+// Why a test gave no result; Fisher's exact test has one common reason.
+std::string UndefinedNote(TestKind test, const char* what) {
+  if (test == TestKind::kFisherExact) {
+    return "fisher_exact needs a binary column (at most 2 categories or values)";
+  }
+  return std::string("statistic undefined for these ") + what;
+}
+
 void AppendNote(FeatureResult* r, const std::string& note) {
   if (note.empty()) return;
   if (!r->note.empty()) r->note += "; ";
@@ -236,6 +252,12 @@ std::optional<stats::TestResult> OnCounts(TestKind test, const Aligned& a, Drift
     case TestKind::kHellinger: return distance(stats::HellingerDistance(a.ref, a.cur));
     case TestKind::kLinf: return distance(stats::LInfinityDistance(a.ref, a.cur));
     case TestKind::kTvd: return distance(stats::TotalVariationDistance(a.ref, a.cur));
+    case TestKind::kGTest:
+      return stats::GTest(a.ref, a.cur);
+    case TestKind::kFisherExact:
+      return stats::FisherExactTest(a.ref, a.cur);
+    case TestKind::kTvdPermutation:
+      return stats::TvdPermutationTest(a.ref, a.cur);
     case TestKind::kChiSquare:
       return nannyml ? stats::ChiSquareContingency(a.ref, a.cur)
                      : stats::ChiSquareGoodnessOfFit(a.ref, a.cur);
@@ -301,15 +323,52 @@ bool EvaluateNumeric(const NumericSummary& ref, const NumericSummary& cur, const
         if (std::isfinite(w)) result = stats::TestResult{w, std::nullopt, stats::PValueMethod::kNone};
       }
       break;
+    case TestKind::kTTest:
+      if (s.exact()) {
+        result = stats::StudentTTest(s.ref.items(), s.cur.items());
+      } else {
+        // Only sizes, means and variances are needed: the summaries keep
+        // them in sketch mode too.
+        result = stats::StudentTTestFromMoments(
+            static_cast<double>(ref.count()), ref.mean(), ref.sample_variance(),
+            static_cast<double>(cur.count()), cur.mean(), cur.sample_variance());
+        note = "t-test from the summaries' moments";
+      }
+      break;
     case TestKind::kCramerVonMises:
     case TestKind::kAnderson:
+    case TestKind::kMannWhitney:
+    case TestKind::kEnergyDistance:
       if (!s.exact()) {
         note = "needs exact samples (window is in sketch mode)";
         break;
       }
-      result = r->test == TestKind::kAnderson
-                   ? stats::AndersonDarling2Sample(s.ref.items(), s.cur.items())
-                   : stats::CramerVonMises2Sample(s.ref.items(), s.cur.items());
+      switch (r->test) {
+        case TestKind::kAnderson:
+          result = stats::AndersonDarling2Sample(s.ref.items(), s.cur.items());
+          break;
+        case TestKind::kCramerVonMises:
+          result = stats::CramerVonMises2Sample(s.ref.items(), s.cur.items());
+          break;
+        case TestKind::kMannWhitney:
+          // Evidently: mannwhitneyu(reference, current, alternative="less").
+          result = stats::MannWhitneyU(s.ref.items(), s.cur.items(), stats::Alternative::kLess);
+          break;
+        default:
+          if (auto e = stats::EnergyDistance(s.ref.items(), s.cur.items())) {
+            result = stats::TestResult{*e, std::nullopt, stats::PValueMethod::kNone};
+          }
+      }
+      break;
+    case TestKind::kGTest:
+    case TestKind::kFisherExact:
+    case TestKind::kTvdPermutation:
+      // Counts per distinct value: only exact samples have true counts.
+      if (!s.exact()) {
+        note = "needs exact samples (window is in sketch mode)";
+        break;
+      }
+      result = OnCounts(r->test, ByValue(s), preset);
       break;
     case TestKind::kChiSquare:
     case TestKind::kZTest:
@@ -323,7 +382,7 @@ bool EvaluateNumeric(const NumericSummary& ref, const NumericSummary& cur, const
   }
   AppendNote(r, note);
   if (!result) {
-    AppendNote(r, "statistic undefined for these samples");
+    AppendNote(r, UndefinedNote(r->test, "samples"));
     return false;
   }
   r->statistic = result->statistic;
@@ -389,9 +448,13 @@ FeatureResult EvaluateFeature(const DriftFeatureSpec& spec, const ColumnData& re
       if (std::isfinite(e)) r.effect_size = e;
     }
   } else {
-    const Aligned a = ByCategory(*reference.categorical, *current.categorical,
-                                 drift.preset == config::DriftPreset::kNannyml &&
-                                     r.test != TestKind::kChiSquare && r.test != TestKind::kLinf);
+    // NannyML's reference-only categories; its chi2 and L-infinity, and the
+    // Evidently-only tests (G, Fisher, permutation TVD), use the union.
+    const bool reference_only = drift.preset == config::DriftPreset::kNannyml &&
+                                r.test != TestKind::kChiSquare && r.test != TestKind::kLinf &&
+                                r.test != TestKind::kGTest && r.test != TestKind::kFisherExact &&
+                                r.test != TestKind::kTvdPermutation;
+    const Aligned a = ByCategory(*reference.categorical, *current.categorical, reference_only);
     if (auto result = OnCounts(r.test, a, drift.preset)) {
       r.statistic = result->statistic;
       r.p_value = result->p_value;
@@ -401,7 +464,7 @@ FeatureResult EvaluateFeature(const DriftFeatureSpec& spec, const ColumnData& re
         if (auto js = stats::JensenShannonDistance(u.ref, u.cur)) r.effect_size = *js;
       }
     } else {
-      AppendNote(&r, "statistic undefined for these counts");
+      AppendNote(&r, UndefinedNote(r.test, "counts"));
     }
   }
   if (!r.judged || decided) return r;
@@ -409,8 +472,9 @@ FeatureResult EvaluateFeature(const DriftFeatureSpec& spec, const ColumnData& re
     r.drifted = *r.p_value < r.threshold;
   } else if (!IsPValueTest(r.test)) {
     // Evidently: distance >= threshold; NannyML: value above the upper threshold.
-    r.drifted = drift.preset == config::DriftPreset::kNannyml ? r.statistic > r.threshold
-                                                              : r.statistic >= r.threshold;
+    r.drifted = drift.preset == config::DriftPreset::kNannyml || r.test == TestKind::kEnergyDistance
+                    ? r.statistic > r.threshold
+                    : r.statistic >= r.threshold;
   }
   return r;
 }

@@ -8,10 +8,6 @@
 namespace driftd::detectors::stats {
 namespace {
 
-bool AllFinite(std::span<const double> xs) {
-  return std::all_of(xs.begin(), xs.end(), [](double x) { return std::isfinite(x); });
-}
-
 // P(D_{n,n} >= h/n) = 2 * sum_k (-1)^(k+1) C(2n, n - k h) / C(2n, n), evaluated
 // Horner-style on term ratios so the alternating sum does not cancel.
 double ProbOutsideSquare(std::int64_t n, std::int64_t h) {
@@ -84,31 +80,45 @@ std::optional<double> KsExactPValue(std::int64_t n, std::int64_t m, std::int64_t
 std::optional<TestResult> KolmogorovSmirnov(std::span<const double> sorted_ref,
                                             std::span<const double> sorted_cur, KsMethod method) {
   if (sorted_ref.empty() || sorted_cur.empty()) return std::nullopt;
-  if (!AllFinite(sorted_ref) || !AllFinite(sorted_cur)) return std::nullopt;
   const auto n1 = static_cast<std::int64_t>(sorted_ref.size());
   const auto n2 = static_cast<std::int64_t>(sorted_cur.size());
   const double dn1 = static_cast<double>(n1);
   const double dn2 = static_cast<double>(n2);
 
-  // Walk both samples in merged order; after consuming every copy of a value
-  // from both sides the ECDFs are evaluated exactly as scipy's searchsorted
-  // (side="right") does: i/n1 - j/n2 in double arithmetic.
+  // One element per step in merged order; the side is picked by a select,
+  // not a branch (the interleaving of two samples is random, so a branch
+  // would mispredict half the time). The ECDF difference i/n1 - j/n2 is
+  // taken before each step whose value exceeds the previous one: there
+  // every copy of the previous value is consumed on both sides, exactly the
+  // states where scipy's searchsorted (side="right") evaluates it, in the
+  // same double arithmetic. The last state (all consumed) has difference 0.
+  const double* x = sorted_ref.data();
+  const double* y = sorted_cur.data();
+  const size_t nx = sorted_ref.size(), ny = sorted_cur.size();
   double max_diff = 0.0;  // max of F_ref - F_cur
   double min_diff = 0.0;  // min of F_ref - F_cur
   size_t i = 0, j = 0;
-  while (i < sorted_ref.size() || j < sorted_cur.size()) {
-    double v = 0.0;
-    if (j >= sorted_cur.size() || (i < sorted_ref.size() && sorted_ref[i] <= sorted_cur[j])) {
-      v = sorted_ref[i];
-    } else {
-      v = sorted_cur[j];
-    }
-    while (i < sorted_ref.size() && sorted_ref[i] <= v) ++i;
-    while (j < sorted_cur.size() && sorted_cur[j] <= v) ++j;
+  double prev = x[0] < y[0] ? x[0] : y[0];
+  bool finite = true;
+  auto visit = [&](double next) {
+    // Every value is `next` once, so this sees every NaN and infinity.
+    finite &= std::isfinite(next);
     const double diff = static_cast<double>(i) / dn1 - static_cast<double>(j) / dn2;
-    max_diff = std::max(max_diff, diff);
-    min_diff = std::min(min_diff, diff);
+    const double counted = next > prev ? diff : 0.0;
+    max_diff = std::max(max_diff, counted);
+    min_diff = std::min(min_diff, counted);
+    prev = next;
+  };
+  while (i < nx && j < ny) {
+    const double a = x[i], b = y[j];
+    const bool take_ref = a <= b;
+    visit(take_ref ? a : b);
+    i += take_ref;
+    j += !take_ref;
   }
+  for (; i < nx; ++i) visit(x[i]);
+  for (; j < ny; ++j) visit(y[j]);
+  if (!finite) return std::nullopt;
   double d = std::max(max_diff, std::clamp(-min_diff, 0.0, 1.0));
 
   if (method == KsMethod::kAuto) {

@@ -1,7 +1,9 @@
 // Wasserstein-1 (earth mover's) distance between two one-dimensional
 // empirical distributions, matching scipy.stats.wasserstein_distance:
 //   W1 = integral |F_u(t) - F_v(t)| dt
-// evaluated exactly as a sum over the merged sample's gaps.
+// evaluated exactly as a sum over the merged quantile breakpoints
+// (integral of |F_u^-1 - F_v^-1| over (0, 1), the same area): one linear
+// walk over the two sorted samples, no allocation, no data-dependent branch.
 #ifndef DRIFTD_DETECTORS_STATS_WASSERSTEIN_H_
 #define DRIFTD_DETECTORS_STATS_WASSERSTEIN_H_
 
@@ -22,6 +24,10 @@ namespace driftd::detectors::stats {
                                                          std::span<const double> u_weights,
                                                          std::span<const double> v_values,
                                                          std::span<const double> v_weights);
+
+// Population standard deviation (ddof = 0) in two passes, as numpy's np.std.
+// REQUIRES: xs not empty.
+[[nodiscard]] double PopulationStdDev(std::span<const double> xs);
 
 // Smallest reference standard deviation used by the normalised distance.
 inline constexpr double kWassersteinMinNorm = 0.001;
