@@ -66,7 +66,9 @@ BaselineReference LoadBaseline(const config::ModelConfig& model) {
                        " has another type than configured";
       return baseline;
     }
-    if (f->calibrated) {
+    // A threshold from fewer than 2 chunks has no spread, and one calibrated
+    // under another preset is on another scale (log base, normalisation).
+    if (f->calibrated && f->calibrated->chunks >= 2 && profile.preset == model.drift.preset) {
       calibration->columns[i] = CalibratedColumn{f->calibrated->test, f->calibrated->threshold,
                                                  f->calibrated->chunks, f->calibrated->chunk_rows};
       calibrated = true;

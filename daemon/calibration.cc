@@ -1,5 +1,6 @@
 #include "daemon/calibration.h"
 
+#include <cmath>
 #include <utility>
 
 #include "detectors/drift/profile.h"
@@ -40,6 +41,28 @@ std::vector<CalibrationColumn> CalibrationColumnsOf(const config::ModelConfig& m
   return columns;
 }
 
+namespace {
+bool Calibrates(const config::ModelConfig& m) {
+  return m.drift.calibrate || m.drift.preset == config::DriftPreset::kNannyml;
+}
+}  // namespace
+
+bool SameCalibration(const config::ModelConfig& a, const config::ModelConfig& b) {
+  if (Calibrates(a) != Calibrates(b)) return false;
+  if (!Calibrates(a)) return true;
+  if (a.drift.preset != b.drift.preset || a.drift.calibration_k != b.drift.calibration_k ||
+      a.drift.calibration_chunk != b.drift.calibration_chunk) {
+    return false;
+  }
+  const auto ca = CalibrationColumnsOf(a, "prediction");
+  const auto cb = CalibrationColumnsOf(b, "prediction");
+  if (ca.size() != cb.size()) return false;
+  for (std::size_t i = 0; i < ca.size(); ++i) {
+    if (ca[i].name != cb[i].name || ca[i].test != cb[i].test) return false;
+  }
+  return true;
+}
+
 FirstNCalibrator::FirstNCalibrator(const config::DriftConfig& drift, std::vector<CalibrationColumn> columns,
                                    const detectors::SummaryOptions& options)
     : drift_(drift), columns_(std::move(columns)), options_(options) {
@@ -67,7 +90,10 @@ std::shared_ptr<const ReferenceCalibration> FirstNCalibrator::Finish(const detec
     std::vector<detectors::ColumnData> chunks;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const CalibrationColumn& c = columns_[i];
-      if (c.threshold || reference.kind(i) != c.kind) continue;
+      // Columns with a configured threshold are calibrated too: the judge
+      // ignores the result while the threshold stays, and a reload that
+      // removes it finds one.
+      if (reference.kind(i) != c.kind) continue;
       chunks.clear();
       for (const auto& chunk : done_) chunks.push_back(DataOf(chunk, i));
       const detectors::DriftFeatureSpec spec{
@@ -94,10 +120,15 @@ void FirstNCalibrator::Reset() {
   result_.reset();
 }
 
-// Layout: u8 has_result; result: u32 columns, per column u8 set [string test,
+// Layout: u8 preset, f64 k, u64 chunk rows; u8 has_result; result: u32 columns, per column u8 set [string test,
 // f64 threshold, u64 chunks, u64 chunk_rows]; else u32 full chunks, each a
 // SummarySet, then the open chunk.
 void FirstNCalibrator::AppendTo(std::string* out) const {
+  // The settings the state was built under: a restart with others starts
+  // the reference over instead of mixing chunk sizes or presets.
+  bytes::AppendU8(out, static_cast<std::uint8_t>(drift_.preset));
+  bytes::AppendF64(out, drift_.calibration_k);
+  bytes::AppendU64(out, drift_.calibration_chunk);
   bytes::AppendU8(out, result_ ? 1 : 0);
   if (result_) {
     bytes::AppendU32(out, static_cast<std::uint32_t>(result_->columns.size()));
@@ -118,6 +149,14 @@ void FirstNCalibrator::AppendTo(std::string* out) const {
 
 bool FirstNCalibrator::ParseInto(std::string_view* in) {
   Reset();
+  std::uint8_t preset = 0;
+  double k = 0.0;
+  std::uint64_t chunk = 0;
+  if (!bytes::ReadU8(in, &preset) || !bytes::ReadF64(in, &k) || !bytes::ReadU64(in, &chunk) ||
+      preset != static_cast<std::uint8_t>(drift_.preset) || k != drift_.calibration_k ||
+      chunk != drift_.calibration_chunk) {
+    return false;
+  }
   std::uint8_t has_result = 0;
   std::uint32_t n = 0;
   if (!bytes::ReadU8(in, &has_result) || has_result > 1 || !bytes::ReadU32(in, &n)) return false;
@@ -131,7 +170,8 @@ bool FirstNCalibrator::ParseInto(std::string_view* in) {
       if (set == 0) continue;
       CalibratedColumn column;
       if (!bytes::ReadString(in, &column.test) || !bytes::ReadF64(in, &column.threshold) ||
-          !bytes::ReadU64(in, &column.chunks) || !bytes::ReadU64(in, &column.chunk_rows)) {
+          !bytes::ReadU64(in, &column.chunks) || !bytes::ReadU64(in, &column.chunk_rows) ||
+          !std::isfinite(column.threshold)) {
         return false;
       }
       c = std::move(column);
@@ -144,7 +184,12 @@ bool FirstNCalibrator::ParseInto(std::string_view* in) {
   for (std::uint32_t k = 0; k <= n; ++k) {
     auto chunk = detectors::SummarySet::Parse(in);
     if (!chunk || chunk->num_features() != columns_.size()) return false;
-    if (k < n) {
+    // Full chunks hold exactly a chunk's rows, the open one fewer.
+    const bool full = k < n;
+    if (full ? chunk->rows() != drift_.calibration_chunk : chunk->rows() >= drift_.calibration_chunk) {
+      return false;
+    }
+    if (full) {
       done_.push_back(std::move(*chunk));
     } else {
       open_ = std::move(*chunk);

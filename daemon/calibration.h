@@ -66,6 +66,11 @@ struct CalibrationColumn {
 std::vector<CalibrationColumn> CalibrationColumnsOf(const config::ModelConfig& model,
                                                     std::string_view prediction_name);
 
+// True when a first-N reference built under `a` serves `b` as it is: both
+// calibrate or neither does, and when they do, with the same preset, k,
+// chunk size and per-column tests.
+bool SameCalibration(const config::ModelConfig& a, const config::ModelConfig& b);
+
 class FirstNCalibrator {
  public:
   // REQUIRES: drift.calibration_chunk >= 1.

@@ -128,6 +128,26 @@ const CalibratedColumn* CalibrationFor(const config::ModelConfig& model, const M
   return c;
 }
 
+// A distance against a threshold calibrated on reference chunks, NannyML's
+// way: drift only strictly above it (a column without spread calibrates to
+// 0 and must not drift at 0), and only on a current window of at least one
+// chunk's rows: the threshold describes the noise of chunks that size, and a
+// smaller window is noisier.
+void ApplyCalibration(const CalibratedColumn& calibrated, detectors::FeatureResult* r) {
+  if (!r->note.empty()) r->note += "; ";
+  r->note += "threshold calibrated on " + std::to_string(calibrated.chunks) + " reference chunks of " +
+             std::to_string(calibrated.chunk_rows) + " rows";
+  if (!r->judged) return;
+  if (r->current_count < calibrated.chunk_rows) {
+    r->judged = false;
+    r->drifted = false;
+    r->note += "; not judged: the current window has " + std::to_string(r->current_count) +
+               " values, fewer than a calibration chunk";
+    return;
+  }
+  r->drifted = r->statistic > r->threshold;
+}
+
 }  // namespace
 
 Judgement JudgeModel(const config::ModelConfig& model, const ModelWindowSnapshot& s) {
@@ -173,11 +193,7 @@ Judgement JudgeModel(const config::ModelConfig& model, const ModelWindowSnapshot
       const CalibratedColumn* calibrated = CalibrationFor(model, s, i, &spec);
       detectors::FeatureResult r = detectors::EvaluateFeature(
           spec, DataOf(*s.reference, i), DataOf(*s.current, i), model.drift, model.min_samples);
-      if (calibrated != nullptr) {
-        if (!r.note.empty()) r.note += "; ";
-        r.note += "threshold calibrated on " + std::to_string(calibrated->chunks) + " reference chunks of " +
-                  std::to_string(calibrated->chunk_rows) + " rows";
-      }
+      if (calibrated != nullptr) ApplyCalibration(*calibrated, &r);
       if (s.columns[i].is_prediction) {
         prediction = std::move(r);
       } else {

@@ -1,6 +1,7 @@
 #include "daemon/replay_cmd.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -67,6 +68,9 @@ class ReplayProbe : public PipelineProbe {
   std::map<std::string, std::uint64_t> rejected_;
 };
 
+// JSON has no NaN or infinity: those are null.
+json::value Number(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
+
 // Follows findings between evaluations and prints the transitions.
 class TransitionPrinter {
  public:
@@ -99,8 +103,8 @@ class TransitionPrinter {
                      {"subject", f.subject},
                      {"state", state},
                      {"test", f.test},
-                     {"statistic", f.statistic},
-                     {"threshold", f.threshold},
+                     {"statistic", Number(f.statistic)},
+                     {"threshold", Number(f.threshold)},
                      {"details", f.details}};
       out_ << json::serialize(o) << "\n";
       return;
@@ -201,10 +205,11 @@ int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::
     offset += length;
     if (!clock.started()) continue;
     if (!next_evaluation) next_evaluation = clock.Now() + interval;
-    // Evaluations at the daemon's cadence, on event time.
-    while (clock.Now() >= *next_evaluation) {
+    // Evaluations at the daemon's cadence, on event time. A jump over
+    // several intervals evaluates once: nothing changed in between.
+    if (clock.Now() >= *next_evaluation) {
       evaluate();
-      *next_evaluation += interval;
+      *next_evaluation += interval * ((clock.Now() - *next_evaluation) / interval + 1);
     }
   }
   const bool read_error = std::ferror(in) != 0;

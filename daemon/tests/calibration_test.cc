@@ -153,16 +153,51 @@ TEST(FirstNCalibratorTest, ThresholdsAreMeanPlusThreeStdOfTheChunkStatistics) {
   EXPECT_EQ(calibrator.Finish(ReferenceOf(rows, 4000)), result);  // computed once
 }
 
-TEST(FirstNCalibratorTest, ConfiguredThresholdsAndPValueTestsAreNotCalibrated) {
+TEST(FirstNCalibratorTest, PValueTestsAreNotCalibratedConfiguredThresholdsAre) {
   config::ModelConfig m = CalibratedModel();
   m.features[0].test = "ks";         // a p-value test keeps its p-value threshold
-  m.features[1].threshold = 0.2;     // a configured threshold wins
+  m.features[1].threshold = 0.2;     // calibrated anyway: a reload may remove the threshold
   const Rows rows = MakeRows(4000, 5);
   FirstNCalibrator calibrator(m.drift, CalibrationColumnsOf(m, "prediction"), ExactOptions());
   for (int i = 0; i < 4000; ++i) calibrator.Add(Row(rows, i));
   const auto result = calibrator.Finish(ReferenceOf(rows, 4000));
   EXPECT_EQ(result->Find(0), nullptr);
-  EXPECT_EQ(result->Find(1), nullptr);
+  ASSERT_NE(result->Find(1), nullptr);
+  EXPECT_EQ(result->Find(1)->test, "jensenshannon");
+}
+
+TEST(FirstNCalibratorTest, ACheckpointUnderOtherCalibrationSettingsIsRefused) {
+  const config::ModelConfig m = CalibratedModel();
+  const Rows rows = MakeRows(2500, 9);
+  FirstNCalibrator a(m.drift, CalibrationColumnsOf(m, "prediction"), ExactOptions());
+  for (int i = 0; i < 2500; ++i) a.Add(Row(rows, i));
+  std::string bytes;
+  a.AppendTo(&bytes);
+  for (int change = 0; change < 3; ++change) {
+    config::ModelConfig other = m;
+    if (change == 0) other.drift.calibration_chunk = 500;
+    if (change == 1) other.drift.calibration_k = 2.0;
+    if (change == 2) other.drift.preset = config::DriftPreset::kEvidently;
+    FirstNCalibrator b(other.drift, CalibrationColumnsOf(other, "prediction"), ExactOptions());
+    std::string_view in = bytes;
+    EXPECT_FALSE(b.ParseInto(&in)) << change;
+  }
+}
+
+TEST(FirstNCalibratorTest, SameCalibrationComparesWhatTheChunksDependOn) {
+  const config::ModelConfig a = CalibratedModel();
+  config::ModelConfig b = a;
+  EXPECT_TRUE(SameCalibration(a, b));
+  b.features[0].test = "hellinger";
+  EXPECT_FALSE(SameCalibration(a, b));
+  b = a;
+  b.features[0].threshold = 0.3;  // thresholds do not change what is calibrated
+  EXPECT_TRUE(SameCalibration(a, b));
+  // Neither calibrates: presets may differ without restarting the reference.
+  config::ModelConfig c = BasicModel(4000), d = BasicModel(4000);
+  d.drift.preset = config::DriftPreset::kEvidently;
+  EXPECT_TRUE(SameCalibration(c, d));
+  EXPECT_FALSE(SameCalibration(a, c));
 }
 
 TEST(FirstNCalibratorTest, CheckpointMidFillAndAfterFinishRestoresTheSameThresholds) {
@@ -239,29 +274,98 @@ TEST(DaemonCalibrationTest, FirstReferenceThresholdsReachTheVerdict) {
   EXPECT_EQ(k.drift.columns[0].note.find("calibrated"), std::string::npos);
 }
 
-TEST(DaemonCalibrationTest, CalibratedThresholdFlagsAShiftTheDefaultWouldMiss) {
-  // Chunks of 1000 from one N(0,1) stream differ by W1 ~ 0.03: the
-  // calibrated threshold sits near 0.05, far below NannyML's W1 fallback.
-  config::ModelConfig m = CalibratedModel();
-  PipelineFixture f(ConfigOf({m}));
+// x ~ N(0, 1) for the 4000 reference events, then, an hour of event time
+// later, `current` events of N(shift, 1); c is "a" throughout (a column
+// without spread).
+ModelWindowSnapshot ShiftedSnapshot(PipelineFixture& f, int current, double shift) {
   std::mt19937_64 rng(21);
   std::normal_distribution<double> normal(0.0, 1.0);
   Rows rows;
-  for (int i = 0; i < 5000; ++i) {
+  for (int i = 0; i < 4000 + current; ++i) {
     rows.x.push_back(normal(rng));
     rows.c.push_back("a");
   }
   FeedReference(f, rows, 4000);
-  Rows current = rows;
-  current.x.erase(current.x.begin(), current.x.begin() + 4000);
-  FeedReference(f, current, 1000, 0.3, 4000);  // mean +0.3 sd
-  auto snapshot = f.pipeline().SnapshotWindows();
-  const Judgement j = JudgeModel(m, snapshot->models[0]);
+  Rows tail;
+  tail.x.assign(rows.x.begin() + 4000, rows.x.end());
+  tail.c.assign(rows.c.begin() + 4000, rows.c.end());
+  // An hour later, so the 1 h current window holds only these events.
+  FeedReference(f, tail, current, shift, 4000 + 36000);
+  return f.pipeline().SnapshotWindows()->models[0];
+}
+
+TEST(DaemonCalibrationTest, CalibratedThresholdFlagsAShiftTheDefaultWouldMiss) {
+  // Chunks of 1000 from one N(0,1) stream differ by W1 ~ 0.03: the
+  // calibrated threshold sits near 0.05, below the 0.1 default, so a
+  // shift of 0.06 sd (5000 values) drifts under it and would not under the default.
+  const config::ModelConfig m = CalibratedModel();
+  PipelineFixture f(ConfigOf({m}));
+  const ModelWindowSnapshot s = ShiftedSnapshot(f, 5000, 0.06);
+  const Judgement j = JudgeModel(m, s);
   const ColumnDrift& x = j.drift.columns[0];
   ASSERT_TRUE(x.judged);
   EXPECT_LT(x.threshold, 0.1);
   EXPECT_GT(x.statistic, x.threshold);
+  EXPECT_LT(x.statistic, 0.1);
   EXPECT_TRUE(x.drifted);
+  config::ModelConfig uncalibrated = m;
+  uncalibrated.drift.calibrate = false;
+  uncalibrated.drift.preset = config::DriftPreset::kAuto;
+  uncalibrated.features[0].threshold = 0.1;
+  EXPECT_FALSE(JudgeModel(uncalibrated, s).drift.columns[0].drifted);
+}
+
+TEST(DaemonCalibrationTest, AColumnWithoutSpreadDoesNotDriftAtItsZeroThreshold) {
+  config::ModelConfig m = CalibratedModel();
+  m.drift.preset = config::DriftPreset::kAuto;  // distances drift at >= threshold otherwise
+  PipelineFixture f(ConfigOf({m}));
+  const ModelWindowSnapshot s = ShiftedSnapshot(f, 1000, 0.0);
+  ASSERT_NE(s.calibration->Find(1), nullptr);
+  EXPECT_EQ(s.calibration->Find(1)->threshold, 0.0);
+  const ColumnDrift& c = JudgeModel(m, s).drift.columns[1];
+  EXPECT_TRUE(c.judged);
+  EXPECT_EQ(c.statistic, 0.0);
+  EXPECT_FALSE(c.drifted);
+}
+
+TEST(DaemonCalibrationTest, ACurrentWindowSmallerThanAChunkIsNotJudged) {
+  const config::ModelConfig m = CalibratedModel();
+  PipelineFixture f(ConfigOf({m}));
+  const ModelWindowSnapshot s = ShiftedSnapshot(f, 999, 3.0);
+  const ColumnDrift& x = JudgeModel(m, s).drift.columns[0];
+  EXPECT_FALSE(x.judged);
+  EXPECT_FALSE(x.drifted);
+  EXPECT_NE(x.note.find("999 values, fewer than a calibration chunk"), std::string::npos) << x.note;
+}
+
+TEST(DaemonCalibrationTest, CheckpointOfTheWindowsKeepsTheCalibration) {
+  const config::ModelConfig m = CalibratedModel();
+  const Rows rows = MakeRows(4000, 3);
+  ModelWindows w(m, {});
+  for (int i = 0; i < 4000; ++i) {
+    Event e;
+    e.kind = EventKind::kPrediction;
+    e.model = "m";
+    e.ts = Timestamp{} + std::chrono::seconds(eval_testing::kT0 + i / 10);
+    e.features = {{"x", rows.x[i]}, {"c", rows.c[i]}};
+    w.Add(e);
+  }
+  const auto before = w.Snapshot("m", Timestamp{} + std::chrono::seconds(eval_testing::kT0 + 400));
+  ASSERT_NE(before.calibration, nullptr);
+  std::string bytes;
+  w.AppendTo(&bytes);
+  std::string_view in = bytes;
+  auto restored = ModelWindows::Parse(&in, m, {});
+  ASSERT_TRUE(restored.has_value());
+  const auto after = restored->Snapshot("m", Timestamp{} + std::chrono::seconds(eval_testing::kT0 + 400));
+  ASSERT_NE(after.calibration, nullptr);
+  EXPECT_EQ(after.calibration->Find(0)->threshold, before.calibration->Find(0)->threshold);
+  EXPECT_EQ(after.calibration->Find(1)->threshold, before.calibration->Find(1)->threshold);
+  // Restored under another chunk size: refused, the windows start over.
+  config::ModelConfig other = m;
+  other.drift.calibration_chunk = 2000;
+  std::string_view again = bytes;
+  EXPECT_FALSE(ModelWindows::Parse(&again, other, {}).has_value());
 }
 
 TEST(DaemonCalibrationTest, ChangingCalibrationRestartsTheFirstReference) {
@@ -297,9 +401,11 @@ class BaselineCalibrationTest : public ::testing::Test {
     return m;
   }
 
-  void WriteProfile(bool with_prediction, config::FeatureType prediction_type) const {
+  void WriteProfile(bool with_prediction, config::FeatureType prediction_type,
+                    config::DriftPreset preset = config::DriftPreset::kAuto) const {
     detectors::Profile p;
     p.model = "m";
+    p.preset = preset;
     p.rows = 3;
     detectors::NumericSummary x;
     for (double v : {1.0, 2.0, 3.0}) x.Add(v);
@@ -350,6 +456,15 @@ TEST_F(BaselineCalibrationTest, ProfileThresholdsAndPredictionAreLoadedInColumnO
   EXPECT_EQ(b.calibration->Find(1), nullptr);
   ASSERT_NE(b.calibration->Find(2), nullptr);
   EXPECT_EQ(b.calibration->Find(2)->threshold, 0.05);
+}
+
+TEST_F(BaselineCalibrationTest, ThresholdsCalibratedUnderAnotherPresetAreNotUsed) {
+  // nannyml's Jensen-Shannon is base 2 and its Wasserstein unnormalised.
+  WriteProfile(true, config::FeatureType::kNumeric, config::DriftPreset::kNannyml);
+  const BaselineReference b = LoadBaseline(Model());
+  ASSERT_TRUE(b.error.empty()) << b.error;
+  ASSERT_NE(b.summaries, nullptr);
+  EXPECT_EQ(b.calibration, nullptr);
 }
 
 TEST_F(BaselineCalibrationTest, AProfileWithoutThePredictionLeavesItUnjudged) {

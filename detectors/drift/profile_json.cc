@@ -311,7 +311,11 @@ ProfileParseResult ParseProfileJson(std::string_view text) {
     ProfileFeature f;
     std::string error = ParseFeature(features->get_array()[i], i, &f);
     if (!error.empty()) return Fail(error);
-    if (p.Find(f.name) != nullptr) return Fail("feature \"" + f.name + "\" appears twice");
+    if (f.prediction) {
+      if (p.FindPrediction() != nullptr) return Fail("the prediction appears twice");
+    } else if (p.Find(f.name) != nullptr) {
+      return Fail("feature \"" + f.name + "\" appears twice");
+    }
     p.features.push_back(std::move(f));
   }
   ProfileParseResult r;

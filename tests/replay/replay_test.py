@@ -137,6 +137,28 @@ def main():
         check(sum(rejected.values()) == 3 and summary.get("events") == lines + 3,
               "bad lines not counted: %s" % summary)
 
+        # An event far in the future evaluates once, not once per skipped interval.
+        jump = os.path.join(work, "jump.jsonl")
+        with open(plain) as src, open(jump, "w") as out:
+            head = [next(src) for _ in range(100)]
+            out.writelines(head)
+            out.write(head[-1].replace('"ts":"2026-', '"ts":"2029-'))
+        try:
+            r = subprocess.run([driftd, "replay", "--config", config, "--input", jump, "--format", "json"],
+                               capture_output=True, text=True, check=False, timeout=60)
+            summary = parse(r.stdout)[-1].get("summary", {}) if r.stdout else {}
+            check(r.returncode == 0 and summary.get("evaluations", 10**9) <= 3,
+                  "a 3-year jump in event time: %s %s" % (r.returncode, summary))
+        except subprocess.TimeoutExpired:
+            check(False, "a 3-year jump in event time: replay still running after 60 s")
+
+        # Standard input works like a file.
+        with open(shifted) as src:
+            r = subprocess.run([driftd, "replay", "--config", config, "--input", "-", "--format", "json"],
+                               stdin=src, capture_output=True, text=True, check=False)
+        check(r.returncode == 0 and parse(r.stdout)[-1].get("summary", {}).get("events") == lines,
+              "stdin replay: %d %s" % (r.returncode, r.stdout[-300:]))
+
         # Text format: one line per transition and the summary last.
         r = replay(driftd, config, shifted, fmt="text")
         last = r.stdout.splitlines()[-1] if r.stdout else ""
