@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,10 +44,35 @@ constexpr std::array<std::string_view, kSlotCount> kSlotNames = {
     "kind",  "model",      "model_version", "id",          "ts",          "features",
     "prediction", "latency_ms", "label",    "trained_at", "deployed_at", "dependencies"};
 
+// Equality without a library call: feature names are a few bytes, and two
+// comparisons per feature run for every event. 8-byte loads, the last one
+// overlapping; bytes one at a time below 8.
+inline bool SameText(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (x[i] != y[i]) return false;
+    }
+    return true;
+  }
+  std::uint64_t u, v;
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    std::memcpy(&u, x + i, 8);
+    std::memcpy(&v, y + i, 8);
+    if (u != v) return false;
+  }
+  std::memcpy(&u, x + n - 8, 8);
+  std::memcpy(&v, y + n - 8, 8);
+  return u == v;
+}
+
 // Called for every top-level key: dispatch on length first so that most keys
 // cost one comparison at most.
 int SlotOf(std::string_view key) {
-  auto is = [key](int slot) { return key == kSlotNames[static_cast<std::size_t>(slot)]; };
+  auto is = [key](int slot) { return SameText(key, kSlotNames[static_cast<std::size_t>(slot)]); };
   switch (key.size()) {
     case 2: return is(kId) ? kId : is(kTs) ? kTs : -1;
     case 4: return is(kKind) ? kKind : -1;
@@ -114,16 +140,6 @@ RejectReason ParseErrorReason(simdjson::error_code error) {
   }
 }
 
-// True when keys equal `known` element by element (same order). `known` holds
-// distinct keys, so equal keys are distinct too.
-bool SameKeys(const std::vector<std::string_view>& keys, const std::vector<std::string>& known) {
-  if (keys.size() != known.size()) return false;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] != known[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 const char* RejectReasonName(RejectReason reason) {
@@ -176,6 +192,8 @@ struct Decoder::Impl {
   // the duplicate search, which profiling showed at ~15% of ingest.
   std::vector<std::string> distinct_keys;
 
+  // The model of the last event that named one.
+  const config::ModelConfig* cached_model = nullptr;
   // The last topic -> model resolution (Kafka delivers runs of one topic).
   std::string cached_topic;
   const config::ModelConfig* cached_topic_model = nullptr;
@@ -234,9 +252,11 @@ std::optional<DecodeError> Decoder::Impl::Decode(const SourceMessage& message,
   }
   if (json::IsBlank(payload)) return Reject(RejectReason::kEmpty, "no JSON text");
 
-  // realloc_if_needed: the parser copies the payload into its own padded
-  // buffer, kept and reused across calls.
-  simdjson::error_code error = parser.parse(payload.data(), payload.size(), true).get(root);
+  // With room after the payload (file lines inside the source's read buffer)
+  // the parser reads it in place; else (realloc_if_needed) it copies it into
+  // its own padded buffer, kept and reused across calls.
+  const bool in_place = message.padding >= simdjson::SIMDJSON_PADDING;
+  simdjson::error_code error = parser.parse(payload.data(), payload.size(), !in_place).get(root);
   if (error != simdjson::SUCCESS) {
     return Reject(ParseErrorReason(error), simdjson::error_message(error));
   }
@@ -269,7 +289,11 @@ std::optional<DecodeError> Decoder::Impl::Decode(const SourceMessage& message,
       return WrongType(RejectReason::kBadField, "model", "string", value);
     }
     const std::string_view name = value.get_string().value_unsafe();
-    model = config.FindModel(name);
+    // Streams repeat their model: one inline compare before the lookup.
+    model = cached_model != nullptr && SameText(cached_model->name, name)
+                ? cached_model
+                : config.FindModel(name);
+    if (model != nullptr) cached_model = model;
     if (model == nullptr) {
       return Reject(RejectReason::kUnknownModel, "model " + json::Quote(name));
     }
@@ -379,14 +403,20 @@ std::optional<DecodeError> Decoder::Impl::DecodeFeatures(element features, Event
   }
   // Overwrite the previous event's features in place: names and string
   // values keep their capacity, so a steady stream allocates nothing.
+  // The names are compared with the last duplicate-free list as they come
+  // (one short compare each) and only copied when they differ from what the
+  // reused event already holds.
   std::vector<Feature>& out = event->features;
   std::size_t count = 0;
+  bool known_keys = true;  // so far equal to distinct_keys, in order
   keys.clear();
   for (simdjson::dom::key_value_pair field : object) {
     keys.push_back(field.key);
     if (count == out.size()) out.emplace_back();
+    known_keys =
+        known_keys && count < distinct_keys.size() && SameText(distinct_keys[count], field.key);
     Feature& feature = out[count++];
-    feature.name.assign(field.key);
+    if (!SameText(feature.name, field.key)) feature.name.assign(field.key);
     if (!json::SetValue(field.value, &feature.value)) {
       out.resize(count);
       return WrongType(RejectReason::kBadFeatureValue, "features." + json::Quote(field.key),
@@ -394,7 +424,7 @@ std::optional<DecodeError> Decoder::Impl::DecodeFeatures(element features, Event
     }
   }
   out.resize(count);
-  if (SameKeys(keys, distinct_keys)) return std::nullopt;
+  if (known_keys && count == distinct_keys.size()) return std::nullopt;
   if (auto duplicate = json::FindDuplicate(keys)) {
     return Reject(RejectReason::kDuplicateKey, "features key " + json::Quote(*duplicate));
   }

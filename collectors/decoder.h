@@ -90,7 +90,9 @@ class Decoder {
   Decoder& operator=(const Decoder&) = delete;
 
   // Decodes message into *event (reusing its storage). ingest_time is the
-  // timestamp of last resort (no ts field, no broker timestamp).
+  // timestamp of last resort (no ts field, no broker timestamp). Parses the
+  // payload in place when message.padding >= 64 (SIMDJSON_PADDING), else
+  // copies it into a buffer the decoder keeps.
   // Returns nullopt on success.
   [[nodiscard]] std::optional<DecodeError> Decode(const SourceMessage& message,
                                                   Timestamp ingest_time, Event* event);

@@ -104,6 +104,12 @@ void FileSource::Deliver(MessageHandler& handler, const char* data, std::size_t 
   message.payload = std::string_view(data, length);
   message.size = full_size;
   message.offset = static_cast<std::int64_t>(offset);
+  // A line inside the read buffer is followed by the rest of the buffer:
+  // the decoder may parse it in place. (A kept oversize prefix is not.)
+  const char* buffer_end = buffer_.data() + buffer_.size();
+  if (data >= buffer_.data() && data + length <= buffer_end) {
+    message.padding = static_cast<std::size_t>(buffer_end - (data + length));
+  }
   handler.Handle(message);
 }
 

@@ -99,10 +99,15 @@ bool SetValue(element value, Value* out) {
     case element_type::BOOL:
       *out = value.get_bool().value_unsafe() ? 1.0 : 0.0;
       return true;
+    // One type dispatch per value: this runs for every feature.
     case element_type::INT64:
+      *out = static_cast<double>(value.get_int64().value_unsafe());
+      return true;
     case element_type::UINT64:
+      *out = static_cast<double>(value.get_uint64().value_unsafe());
+      return true;
     case element_type::DOUBLE:
-      *out = *AsNumber(value);
+      *out = value.get_double().value_unsafe();
       return true;
     case element_type::STRING: {
       std::string_view text = value.get_string().value_unsafe();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 #include "collectors/kafka_stats.h"
@@ -53,6 +54,13 @@ std::string JoinTopics(const std::vector<std::string>& topics) {
 constexpr const char* kReservedKeys[] = {"enable.auto.commit", "enable.auto.offset.store",
                                          "bootstrap.servers", "metadata.broker.list", "group.id"};
 
+constexpr std::pair<const char*, const char*> kThroughputDefaults[] = {
+    {"fetch.min.bytes", "65536"},
+    {"fetch.wait.max.ms", "100"},
+    {"fetch.message.max.bytes", "4194304"},
+    {"queued.min.messages", "200000"},
+};
+
 long long Millis(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
@@ -95,6 +103,13 @@ std::unique_ptr<KafkaSource> KafkaSource::Open(const config::SourceConfig& confi
   }
   if (!config.librdkafka.count("auto.offset.reset")) {
     ok = ok && set("auto.offset.reset", "earliest", "auto.offset.reset");
+  }
+  // Throughput defaults (each overridable in source.librdkafka): fewer,
+  // larger fetches cost the broker and the consumer's threads less CPU per
+  // message when both share the machine; a fetch still returns after at most
+  // fetch.wait.max.ms when less than fetch.min.bytes is waiting.
+  for (const auto& [key, value] : kThroughputDefaults) {
+    if (!config.librdkafka.count(key)) ok = ok && set(key, value, key);
   }
   if (!config.librdkafka.count("partition.assignment.strategy")) {
     ok = ok && set("partition.assignment.strategy", "range", "partition.assignment.strategy");

@@ -17,6 +17,10 @@ namespace driftd::collectors {
 struct SourceMessage {
   std::string_view payload;  // may be cut short when size exceeds the source's limit
   std::size_t size = 0;      // the message's full size in bytes
+  // Readable bytes right after payload, owned by the source (any content).
+  // With at least 64 (simdjson's SIMDJSON_PADDING) the decoder parses the
+  // payload in place instead of copying it. 0 when unknown.
+  std::size_t padding = 0;
   std::string_view topic;    // Kafka topic; empty for files
   std::int32_t partition = -1;
   std::int64_t offset = -1;  // Kafka offset, or byte offset of the line in a file

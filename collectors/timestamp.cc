@@ -38,9 +38,70 @@ std::optional<Timestamp> Make(std::int64_t seconds, std::int64_t nanos) {
   return Timestamp(Duration(seconds * kNanosPerSecond + nanos));
 }
 
+// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
+// days_from_civil). REQUIRES: month in 1..12.
+constexpr std::int64_t DaysFromCivil(std::int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);
+  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+
+constexpr unsigned DaysInMonth(int year, unsigned month) {
+  constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// Two ASCII digits at p, or -1.
+inline int TwoDigits(const char* p) {
+  const unsigned a = static_cast<unsigned char>(p[0]) - '0';
+  const unsigned b = static_cast<unsigned char>(p[1]) - '0';
+  return (a > 9 || b > 9) ? -1 : static_cast<int>(a * 10 + b);
+}
+
+// The form producers emit almost always: "YYYY-MM-DDTHH:MM:SSZ" or
+// "YYYY-MM-DDTHH:MM:SS.fffZ" (upper-case T and Z, milliseconds). Returns
+// false when text is not of that form, so that the general parser decides;
+// true with *out set (nullopt for an impossible date or out-of-range field)
+// otherwise. Straight-line code: no loops over the text, no chrono.
+bool ParseCommonForm(std::string_view text, std::optional<Timestamp>* out) {
+  if ((text.size() != 20 && text.size() != 24) || text.back() != 'Z') return false;
+  const char* p = text.data();
+  if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
+  const int century = TwoDigits(p);
+  const int year_low = TwoDigits(p + 2);
+  const int month = TwoDigits(p + 5);
+  const int day = TwoDigits(p + 8);
+  const int hour = TwoDigits(p + 11);
+  const int minute = TwoDigits(p + 14);
+  const int second = TwoDigits(p + 17);
+  if ((century | year_low | month | day | hour | minute | second) < 0) return false;
+  std::int64_t nanos = 0;
+  if (text.size() == 24) {
+    const unsigned d = static_cast<unsigned char>(p[20]) - '0';
+    const int rest = TwoDigits(p + 21);
+    if (p[19] != '.' || d > 9 || rest < 0) return false;
+    nanos = (static_cast<std::int64_t>(d) * 100 + rest) * 1'000'000;
+  }
+  const int year = century * 100 + year_low;
+  if (hour > 23 || minute > 59 || second > 60 || month < 1 || month > 12 || day < 1 ||
+      static_cast<unsigned>(day) > DaysInMonth(year, static_cast<unsigned>(month))) {
+    *out = std::nullopt;
+    return true;
+  }
+  const std::int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  *out = Make(days * 86400 + hour * 3600 + minute * 60 + second, nanos);
+  return true;
+}
+
 }  // namespace
 
 std::optional<Timestamp> ParseRfc3339(std::string_view text) {
+  if (std::optional<Timestamp> common; ParseCommonForm(text, &common)) return common;
   std::size_t pos = 0;
   int year, month, day, hour, minute, second;
   if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||

@@ -9,7 +9,9 @@
 #   bench/scripts/kafka_consume.sh BUILD_DIR [EVENTS] [RUNS]
 #
 # Uses scripts/kafka.sh (broker on 127.0.0.1, free ports) and stops the broker
-# it started.
+# it started. BASELINE_DRIFTD, the path of another driftd (e.g. a copy built
+# before a change), makes every run consume with it and with BUILD_DIR's in
+# turn (interleaved, same topic, fresh groups) and prints both medians.
 set -euo pipefail
 build="$(realpath "$1")"
 events="${2:-1000000}"
@@ -34,16 +36,19 @@ boot="$("${repo}/scripts/kafka.sh" bootstrap "${kdir}")"
 kcat -P -b "${boot}" -t bench -X linger.ms=50 -X batch.num.messages=10000 -l "${file}"
 echo "loaded ${events} events into topic bench at ${boot}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-rates=()
-cpu_rates=()
+binaries=("${driftd}")
+if [[ -n "${BASELINE_DRIFTD:-}" ]]; then binaries=("${BASELINE_DRIFTD}" "${driftd}"); fi
+declare -A rates cpu_rates
 for ((r = 0; r < runs; ++r)); do
+for ((b = 0; b < ${#binaries[@]}; ++b)); do
+  bin="${binaries[b]}"
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   cfg="${work}/kafka_bench.toml"
   {
     printf '[daemon]\nstate_dir = "%s"\nlog_level = "warn"\n' "${work}/kafka_state_${r}"
     printf '[http]\nlisten = "127.0.0.1:%s"\n' "${port}"
-    printf '[source]\ntype = "kafka"\nbrokers = "%s"\ngroup_id = "bench-%s-%s"\ntopics = ["bench"]\n' \
-      "${boot}" "$$" "${r}"
+    printf '[source]\ntype = "kafka"\nbrokers = "%s"\ngroup_id = "bench-%s-%s-%s"\ntopics = ["bench"]\n' \
+      "${boot}" "$$" "${r}" "${b}"
     printf '[models.bench]\nwindow = "1h"\n[models.bench.features]\n'
     for ((i = 0; i < 16; ++i)); do printf 'num_%d = { type = "numeric" }\n' "$i"; done
     for ((j = 0; j < 4; ++j)); do printf 'cat_%d = { type = "categorical" }\n' "$j"; done
@@ -51,7 +56,7 @@ for ((r = 0; r < runs; ++r)); do
   rm -rf "${work}/kafka_state_${r}"
   mkdir -p "${work}/kafka_state_${r}"
   start="$(date +%s.%N)"
-  taskset -c 1 "${driftd}" run --config "${cfg}" > "${work}/kafka_driftd_${r}.log" 2>&1 &
+  taskset -c 1 "${bin}" run --config "${cfg}" > "${work}/kafka_driftd_${r}.log" 2>&1 &
   daemon=$!
   line="$(python3 - "${port}" "${events}" "${start}" "${daemon}" <<'PY'
 import os, sys, time, urllib.request
@@ -81,8 +86,11 @@ PY
 )"
   kill "${daemon}"; wait "${daemon}" 2>/dev/null || true
   read -r rate cpu_rate took <<< "${line}"
-  echo "run ${r}: ${rate} events/s between first and last scrape; ${cpu_rate} events per CPU-second of driftd (all threads); ${took} s from start"
-  rates+=("${rate}")
-  cpu_rates+=("${cpu_rate}")
+  echo "run ${r} (${bin}): ${rate} events/s between first and last scrape; ${cpu_rate} events per CPU-second of driftd (all threads); ${took} s from start"
+  rates[$b]+="${rate} "
+  cpu_rates[$b]+="${cpu_rate} "
 done
-python3 -c 'import statistics,sys; r=[float(x) for x in sys.argv[1].split()]; c=[float(x) for x in sys.argv[2].split()]; print(f"median {statistics.median(r):,.0f} events/s wall, {statistics.median(c):,.0f} events/CPU-s over {len(r)} runs")' "${rates[*]}" "${cpu_rates[*]}"
+done
+for ((b = 0; b < ${#binaries[@]}; ++b)); do
+  python3 -c 'import statistics,sys; r=[float(x) for x in sys.argv[1].split()]; c=[float(x) for x in sys.argv[2].split()]; print(f"{sys.argv[3]}: median {statistics.median(r):,.0f} events/s wall, {statistics.median(c):,.0f} events/CPU-s over {len(r)} runs")' "${rates[$b]}" "${cpu_rates[$b]}" "${binaries[b]}"
+done

@@ -359,6 +359,107 @@ TEST_F(DecoderTest, ReusesEventAcrossDecodes) {
   EXPECT_TRUE(Ok(R"({"model":"fraud"})").features.empty());
 }
 
+// Event reuse: a full event (every field set, model-event extras included)
+// followed by a minimal one leaves nothing of the first behind.
+TEST_F(DecoderTest, MinimalEventAfterFullEventHasNoStaleFields) {
+  const Event& full = Ok(
+      R"({"kind":"label","model":"fraud","model_version":"v9","id":"r-1",
+          "ts":"2026-11-27T01:02:03.456Z","features":{"a":"long category value here","b":2},
+          "prediction":{"label":"yes","score":0.25},"latency_ms":7.5,"label":"no",
+          "trained_at":"2026-11-20T00:00:00Z","deployed_at":1795737600,
+          "dependencies":{"sklearn":"1.5.2"}})",
+      "", kBroker);
+  ASSERT_EQ(full.kind, EventKind::kLabel);
+  ASSERT_TRUE(full.dependencies.has_value());
+  ASSERT_TRUE(full.trained_at.has_value());
+  const Event& event = Ok(R"({"model":"churn"})");
+  EXPECT_EQ(event.kind, EventKind::kPrediction);
+  EXPECT_EQ(event.model, "churn");
+  EXPECT_EQ(event.model_version, "");
+  EXPECT_EQ(event.id, "");
+  EXPECT_EQ(event.ts, kIngest);  // no ts, no broker time
+  EXPECT_TRUE(event.features.empty());
+  EXPECT_FALSE(event.prediction.has_value());
+  EXPECT_FALSE(event.score.has_value());
+  EXPECT_FALSE(event.latency_ms.has_value());
+  EXPECT_FALSE(event.label.has_value());
+  EXPECT_FALSE(event.trained_at.has_value());
+  EXPECT_FALSE(event.deployed_at.has_value());
+  EXPECT_FALSE(event.dependencies.has_value());
+}
+
+// A feature list that matches the previous event's names in part (same
+// length, one name changed; a prefix; a longer list) gets exactly its own
+// names, and a duplicate among them is still found.
+TEST_F(DecoderTest, FeatureNamesFollowEachEventWhenListsChange) {
+  Ok(R"({"model":"fraud","features":{"a":1,"b":2,"c":3}})");
+  const Event& changed = Ok(R"({"model":"fraud","features":{"a":1,"x":2,"c":3}})");
+  ASSERT_EQ(changed.features.size(), 3u);
+  EXPECT_EQ(changed.features[1].name, "x");
+  const Event& prefix = Ok(R"({"model":"fraud","features":{"a":1,"x":2}})");
+  ASSERT_EQ(prefix.features.size(), 2u);
+  const Event& longer = Ok(R"({"model":"fraud","features":{"a":1,"x":2,"c":3,"d":4}})");
+  ASSERT_EQ(longer.features.size(), 4u);
+  EXPECT_EQ(longer.features[3].name, "d");
+  std::optional<DecodeError> error =
+      Run(R"({"model":"fraud","features":{"a":1,"x":2,"c":3,"a":4}})");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kDuplicateKey);
+}
+
+// In-place parsing (message.padding >= 64): the bytes after the payload are
+// never part of the event, whatever they hold.
+TEST_F(DecoderTest, InPlaceParseIgnoresBytesAfterPayload) {
+  for (const std::string& tail : {std::string(128, '}'), std::string(127, '7') + "}"}) {
+    struct Case {
+      std::string payload;
+      std::optional<RejectReason> reason;
+    };
+    const Case cases[] = {
+        {R"({"model":"fraud","features":{"a":1.5,"b":"x"},"ts":7})", std::nullopt},
+        {R"({"model":"fraud","features":{"a":1})", RejectReason::kInvalidJson},
+        {R"({"model":"fraud","id":"abc)", RejectReason::kInvalidJson},
+        {R"({"model":"fraud","prediction":12)", RejectReason::kInvalidJson},
+    };
+    for (const Case& c : cases) {
+      const std::string buffer = c.payload + tail;
+      SourceMessage message;
+      message.payload = std::string_view(buffer).substr(0, c.payload.size());
+      message.size = c.payload.size();
+      message.padding = tail.size();
+      std::optional<DecodeError> in_place = decoder_.Decode(message, kIngest, &event_);
+      const Event copy_event = event_;
+      std::optional<DecodeError> copied = Run(c.payload);
+      ASSERT_EQ(in_place.has_value(), c.reason.has_value()) << c.payload;
+      ASSERT_EQ(copied.has_value(), c.reason.has_value()) << c.payload;
+      if (c.reason) {
+        EXPECT_EQ(in_place->reason, *c.reason) << c.payload;
+        EXPECT_EQ(copied->reason, *c.reason) << c.payload;
+      } else {
+        EXPECT_EQ(copy_event.ts, event_.ts);
+        ASSERT_EQ(copy_event.features.size(), 2u);
+        EXPECT_EQ(copy_event.features[0].value, Value(1.5));
+        EXPECT_EQ(copy_event.features[1].value, Value(std::string("x")));
+      }
+    }
+  }
+}
+
+// The decoder remembers the last model named; a stream switching models, or
+// naming one that only shares a prefix with it, still resolves each event.
+TEST_F(DecoderTest, ModelNamesResolveWhenTheStreamSwitchesModels) {
+  EXPECT_EQ(Ok(R"({"model":"fraud"})").model, "fraud");
+  EXPECT_EQ(Ok(R"({"model":"churn"})").model, "churn");
+  EXPECT_EQ(Ok(R"({"model":"fraud"})").model, "fraud");
+  std::optional<DecodeError> error = Run(R"({"model":"frauds"})");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kUnknownModel);
+  error = Run(R"({"model":"fraux"})");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, RejectReason::kUnknownModel);
+  EXPECT_EQ(Ok(R"({"model":"custom"})").model, "custom");
+}
+
 TEST_F(DecoderTest, ManyFeaturesWithoutDuplicatesAreAccepted) {
   const Event& event = Ok(ManyFeatures(40, false));
   ASSERT_EQ(event.features.size(), 40u);

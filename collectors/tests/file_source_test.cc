@@ -32,6 +32,7 @@ class Collect : public MessageHandler {
     EXPECT_EQ(message.partition, -1);
     EXPECT_FALSE(message.timestamp.has_value());
     messages.push_back({std::string(message.payload), message.size, message.offset});
+    paddings.push_back(message.padding);
   }
   std::vector<std::string> Payloads() const {
     std::vector<std::string> out;
@@ -39,6 +40,7 @@ class Collect : public MessageHandler {
     return out;
   }
   std::vector<Received> messages;
+  std::vector<std::size_t> paddings;
 };
 
 class FileSourceTest : public ::testing::Test {
@@ -97,6 +99,9 @@ TEST_F(FileSourceTest, DeliversLinesWithByteOffsets) {
   EXPECT_EQ(handler.messages[2].offset, 11);
   EXPECT_EQ(handler.messages[2].size, 3u);
   EXPECT_EQ(source->position(), 15u);
+  // Lines inside the read buffer (1 MiB) announce the rest of it as padding,
+  // so the decoder can parse them in place.
+  for (std::size_t padding : handler.paddings) EXPECT_GE(padding, 64u);
   EXPECT_FALSE(source->Connected());
   // Exhausted: further polls end immediately.
   result = source->Poll(handler, 10, 0ms);

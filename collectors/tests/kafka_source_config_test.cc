@@ -68,6 +68,22 @@ TEST(KafkaSourceConfigTest, NamesAnUnknownPassThroughProperty) {
   EXPECT_NE(OpenError(c).find("source.librdkafka.no.such.property"), std::string::npos);
 }
 
+// The fetch defaults are only defaults: a pass-through value replaces them
+// (an invalid one is reported under its source.librdkafka name, so it was
+// applied as the user's setting), and valid overrides open.
+TEST(KafkaSourceConfigTest, PassThroughOverridesFetchDefaults) {
+  for (const char* key :
+       {"fetch.min.bytes", "fetch.wait.max.ms", "fetch.message.max.bytes", "queued.min.messages"}) {
+    config::SourceConfig c = KafkaConfig();
+    c.librdkafka[key] = "-5";
+    EXPECT_NE(OpenError(c).find(std::string("source.librdkafka.") + key), std::string::npos) << key;
+  }
+  config::SourceConfig c = KafkaConfig();
+  c.librdkafka["fetch.min.bytes"] = "1";
+  c.librdkafka["fetch.wait.max.ms"] = "5";
+  EXPECT_EQ(OpenError(c), "");
+}
+
 TEST(KafkaSourceConfigTest, NeedsATopic) {
   auto c = KafkaConfig();
   c.topics.clear();

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <limits>
+#include <random>
+#include <string>
 
 namespace driftd::collectors {
 namespace {
@@ -80,6 +84,79 @@ TEST(Rfc3339Test, RejectsMalformedOrOutOfRange) {
   for (const char* text : cases) {
     EXPECT_FALSE(ParseRfc3339(text).has_value()) << text;
   }
+}
+
+// The common "YYYY-MM-DDTHH:MM:SS(.fff)Z" forms take a straight-line path;
+// checked against the C library's timegm() (an independent calendar) over
+// random instants of the whole accepted range and every day of 400 years.
+TEST(Rfc3339Test, CommonFormsMatchTimegm) {
+  std::mt19937_64 rng(20261127);
+  std::uniform_int_distribution<int> year(1970, 2261), month(1, 12), day(1, 31), hour(0, 23),
+      minute(0, 59), second(0, 59), millis(0, 999);
+  int valid = 0;
+  int impossible = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::tm tm{};
+    tm.tm_year = year(rng) - 1900;
+    tm.tm_mon = month(rng) - 1;
+    tm.tm_mday = day(rng);
+    tm.tm_hour = hour(rng);
+    tm.tm_min = minute(rng);
+    tm.tm_sec = second(rng);
+    const int ms = millis(rng);
+    char text[96];
+    const bool with_millis = i % 2 == 0;
+    if (with_millis) {
+      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    } else {
+      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
+    std::tm normalized = tm;
+    const std::int64_t expected = timegm(&normalized);
+    // timegm normalizes 2026-02-30 to March 2: such a date does not exist.
+    const bool exists = normalized.tm_mday == tm.tm_mday && normalized.tm_mon == tm.tm_mon;
+    std::optional<Timestamp> t = ParseRfc3339(text);
+    if (!exists) {
+      EXPECT_FALSE(t.has_value()) << text;
+      ++impossible;
+      continue;
+    }
+    ASSERT_TRUE(t.has_value()) << text;
+    EXPECT_EQ(*t, At(expected, with_millis ? ms * 1'000'000LL : 0)) << text;
+    ++valid;
+  }
+  EXPECT_GT(valid, 19000);
+  EXPECT_GT(impossible, 100);
+  // Every day of a 400-year cycle (leap rules for 2000, 2100, 2200).
+  for (std::int64_t d = 0; d < 146097; ++d) {
+    const std::time_t at = static_cast<std::time_t>((d + 10957) * 86400);  // from 2000-01-01
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    if (tm.tm_year + 1900 > 2261) break;
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASSERT_EQ(ParseRfc3339(text), At(at)) << text;
+  }
+}
+
+// Near-misses of the common form still reach the general parser, which
+// accepts or rejects them on its own rules.
+TEST(Rfc3339Test, NearMissesOfCommonFormUseGeneralRules) {
+  EXPECT_EQ(ParseRfc3339("2026-11-27T01:02:03.45Z"), At(1795741323, 450'000'000));
+  EXPECT_EQ(ParseRfc3339("2026-11-27T01:02:03.4567Z"), At(1795741323, 456'700'000));
+  EXPECT_EQ(ParseRfc3339("2026-11-27t01:02:03.456Z"), At(1795741323, 456'000'000));
+  EXPECT_EQ(ParseRfc3339("2026-11-27T01:02:03.456z"), At(1795741323, 456'000'000));
+  EXPECT_FALSE(ParseRfc3339("2026-11-27T01:02:03,456Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-11-27T01:02:03.45aZ").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-11-27T01:02:0aZ").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-11-27T01:02:03.4 Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("1969-12-31T23:59:59.999Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2262-04-11T23:47:17.000Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2100-02-29T00:00:00Z").has_value());
+  EXPECT_EQ(ParseRfc3339("2400-02-29T00:00:00Z"), std::nullopt);  // beyond 2262
+  EXPECT_TRUE(ParseRfc3339("2096-02-29T00:00:00.000Z").has_value());
 }
 
 TEST(EpochSecondsTest, Integers) {
