@@ -53,8 +53,11 @@ detectors::NumericSummary Slice(const TableColumn& c, std::size_t k) {
 
 // One profile entry from a table column: the summary the windows need, the
 // preset's reference bins and, when calibrating, the threshold over chunks.
+// Only the first `full_chunks` chunks (each of chunk_rows rows) calibrate: a
+// short last chunk is noisier than the rest and would inflate the spread.
 detectors::ProfileFeature BuildEntry(const detectors::DriftFeatureSpec& spec, TableColumn* c,
-                                     const config::ModelConfig& model, bool calibrate, std::size_t chunk_rows) {
+                                     const config::ModelConfig& model, bool calibrate, std::size_t chunk_rows,
+                                     std::size_t full_chunks) {
   const config::DriftConfig& drift = model.drift;
   const detectors::NumericSummaryOptions summary_options{model.windows.exact_up_to,
                                                          static_cast<int>(model.windows.sketch_k), 0};
@@ -65,7 +68,9 @@ detectors::ProfileFeature BuildEntry(const detectors::DriftFeatureSpec& spec, Ta
   std::vector<detectors::ColumnData> chunks;
   if (spec.type == config::FeatureType::kNumeric) {
     if (calibrate) {
-      for (std::size_t k = 0; k < c->chunk_starts.size(); ++k) numeric_chunks.push_back(Slice(*c, k));
+      for (std::size_t k = 0; k < c->chunk_starts.size() && k < full_chunks; ++k) {
+        numeric_chunks.push_back(Slice(*c, k));
+      }
     }
     detectors::NumericSummary exact = c->numeric;
     exact.Sort();
@@ -90,7 +95,9 @@ detectors::ProfileFeature BuildEntry(const detectors::DriftFeatureSpec& spec, Ta
     detectors::CategoricalCounts counts = c->counts;
     for (std::uint64_t i = 0; i < c->missing; ++i) counts.AddMissing();
     if (calibrate) {
-      for (const auto& s : c->chunk_counts) chunks.push_back(detectors::ColumnData{nullptr, &s});
+      for (std::size_t k = 0; k < c->chunk_counts.size() && k < full_chunks; ++k) {
+        chunks.push_back(detectors::ColumnData{nullptr, &c->chunk_counts[k]});
+      }
       if (auto t = detectors::CalibrateOnChunks(spec, detectors::ColumnData{nullptr, &c->counts}, chunks, drift)) {
         const auto test = detectors::ChooseTest(spec, detectors::ColumnData{nullptr, &c->counts}, chunks.front(), drift.preset);
         pf.calibrated = detectors::CalibratedThresholdInfo{detectors::TestName(test), *t, chunks.size(),
@@ -171,7 +178,7 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
     return 2;
   }
   const config::DriftConfig& drift = model->drift;
-  const bool calibrate = drift.calibrate || drift.preset == config::DriftPreset::kNannyml;
+  bool calibrate = drift.calibrate || drift.preset == config::DriftPreset::kNannyml;
   TableOptions options;
   options.model = model->name;
   options.max_categories = model->windows.max_categories;
@@ -181,6 +188,7 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
     options.forced[f.name] = f.type;
   }
   if (model->prediction) {
+    options.prediction_column = true;
     options.only.insert(kPredictionName);
     options.forced[kPredictionName] = model->prediction->type == config::PredictionType::kClass
                                           ? config::FeatureType::kCategorical
@@ -197,6 +205,13 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
         << " row(s) whose field count differs from the header (first at line " << table->ragged_lines.front()
         << ")\n";
   }
+  const std::size_t full_chunks = calibrate ? table->rows / options.chunk_rows : 0;
+  if (calibrate && full_chunks < 2) {
+    err << "driftd baseline: " << input << ": " << table->rows << " rows give " << full_chunks
+        << " full chunk(s) of drift.calibration_chunk = " << options.chunk_rows
+        << " rows; calibration needs at least 2, so the profile has no calibrated thresholds\n";
+    calibrate = false;
+  }
   detectors::Profile profile;
   profile.model = model->name;
   profile.rows = table->rows;
@@ -211,7 +226,7 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
     }
     profile.features.push_back(
         BuildEntry(detectors::DriftFeatureSpec{f.name, f.type, f.test, f.threshold}, c, *model, calibrate,
-                   options.chunk_rows));
+                   options.chunk_rows, full_chunks));
   }
   // The prediction, when the model judges it and the training data has it
   // (a "prediction" column in CSV, the events' prediction in JSONL).
@@ -222,7 +237,7 @@ int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std
     if (TableColumn* c = table->Find(kPredictionName); c != nullptr) {
       detectors::ProfileFeature pf = BuildEntry(
           detectors::DriftFeatureSpec{kPredictionName, type, model->prediction->test, model->prediction->threshold},
-          c, *model, calibrate, options.chunk_rows);
+          c, *model, calibrate, options.chunk_rows, full_chunks);
       pf.prediction = true;
       profile.features.push_back(std::move(pf));
     } else {

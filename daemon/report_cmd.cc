@@ -1,9 +1,13 @@
 // driftd report: read both tables, evaluate every shared column (and every
-// chunk when asked), decide, print. One column at a time after reading, so
-// the only transient copy is one column's sorted reference.
+// chunk when asked), decide, print. The two files are read on two threads
+// and the columns evaluated on up to --threads workers; every result goes to
+// its column's slot, so the output is the same whatever the thread count.
+// Without chunks each column is sorted in place (no copy); with chunks one
+// sorted copy of the column's reference exists per worker while it runs.
 #include "daemon/report_cmd.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -11,6 +15,8 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <system_error>
+#include <thread>
 
 #include "config/loader.h"
 #include "daemon/report_input.h"
@@ -31,7 +37,7 @@ constexpr const char* kReportUsage =
     "usage: driftd report --reference A --current B [--config FILE [--model M]]\n"
     "         [--preset auto|evidently|nannyml] [--test NAME] [--threshold X]\n"
     "         [--columns a,b,c] [--categorical a,b] [--chunk-size N] [--min-samples N]\n"
-    "         [--format json|text]\n";
+    "         [--format json|text] [--threads N]\n";
 
 struct ReportArgs {
   std::string reference, current, config_path, model, test, format = "json";
@@ -40,7 +46,10 @@ struct ReportArgs {
   std::vector<std::string> columns, categorical;
   std::size_t chunk_size = 0;
   std::optional<std::uint64_t> min_samples;
+  std::size_t threads = 0;  // 0: one per core, at most kMaxThreads
 };
+
+constexpr std::size_t kMaxThreads = 4;
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -93,6 +102,8 @@ std::string ParseArgs(const std::vector<std::string>& args, ReportArgs* a) {
     else if (flag == "--categorical") a->categorical = SplitList(value);
     else if (flag == "--chunk-size") {
       if (!ParseNumberArg(value, &a->chunk_size) || a->chunk_size == 0) return "--chunk-size needs a positive integer";
+    } else if (flag == "--threads") {
+      if (!ParseNumberArg(value, &a->threads) || a->threads == 0) return "--threads needs a positive integer";
     } else if (flag == "--min-samples") {
       std::uint64_t n = 0;
       if (!ParseNumberArg(value, &n)) return "--min-samples needs a non-negative integer";
@@ -159,9 +170,18 @@ ColumnResults EvaluateColumn(DriftFeatureSpec spec, TableColumn& ref, TableColum
   const std::size_t ref_chunks = chunked ? ref.chunk_starts.size() : 0;
   const std::size_t cur_chunks = chunked ? cur.chunk_starts.size() : 0;
   if (spec.type == config::FeatureType::kNumeric) {
-    NumericSummary ref_sorted = ref.numeric;
-    ref_sorted.Sort();
-    const ColumnData ref_data{&ref_sorted, nullptr};
+    // Chunks slice the samples in row order, so with chunks the reference is
+    // sorted as a copy; without, both sides are sorted in place before the
+    // test is chosen (choosing on an unsorted side sorts a copy of it).
+    NumericSummary ref_copy;
+    if (chunked) {
+      ref_copy = ref.numeric;
+      ref_copy.Sort();
+    } else {
+      ref.numeric.Sort();
+      cur.numeric.Sort();
+    }
+    const ColumnData ref_data{chunked ? &ref_copy : &ref.numeric, nullptr};
     // The test is chosen once, on the whole current table, and kept for chunks.
     spec.test = detectors::TestName(detectors::ChooseTest(spec, ref_data, ColumnData{&cur.numeric, nullptr}, drift.preset));
     for (std::size_t k = 0; k < ref_chunks; ++k) {
@@ -208,6 +228,46 @@ ColumnResults EvaluateColumn(DriftFeatureSpec spec, TableColumn& ref, TableColum
     }
   }
   return out;
+}
+
+// Runs fn(0) .. fn(n - 1) on up to `threads` threads (the caller's among
+// them); each index once. Falls back to the caller alone when a thread
+// cannot be started.
+template <typename Fn>
+void ForEachIndex(std::size_t n, std::size_t threads, Fn fn) {
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < std::min(threads, n); ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
+// Reads the two tables, the current one on a second thread when allowed.
+void ReadBoth(const std::string& ref_path, const std::string& cur_path, const TableOptions& options,
+              std::size_t threads, std::optional<Table>* ref, std::optional<Table>* cur, std::string* ref_error,
+              std::string* cur_error) {
+  std::thread second;
+  if (threads > 1) {
+    try {
+      second = std::thread([&] { *cur = ReadTable(cur_path, options, cur_error); });
+    } catch (const std::system_error&) {
+    }
+  }
+  *ref = ReadTable(ref_path, options, ref_error);
+  if (second.joinable()) {
+    second.join();
+  } else {
+    *cur = ReadTable(cur_path, options, cur_error);
+  }
 }
 
 }  // namespace
@@ -274,15 +334,18 @@ int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::
     }
     options.max_categories = model->windows.max_categories;
   }
-  std::string error;
-  std::optional<Table> ref = ReadTable(a.reference, options, &error);
+  const std::size_t threads =
+      a.threads > 0 ? a.threads : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
+  std::string ref_error, cur_error;
+  std::optional<Table> ref, cur;
+  ReadBoth(a.reference, a.current, options, threads, &ref, &cur, &ref_error, &cur_error);
+  // The reference's error first, as a sequential read would report it.
   if (!ref) {
-    err << "driftd report: " << error << "\n";
+    err << "driftd report: " << ref_error << "\n";
     return 1;
   }
-  std::optional<Table> cur = ReadTable(a.current, options, &error);
   if (!cur) {
-    err << "driftd report: " << error << "\n";
+    err << "driftd report: " << cur_error << "\n";
     return 1;
   }
   for (const Table* t : {&*ref, &*cur}) {
@@ -323,9 +386,10 @@ int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::
   std::vector<FeatureResult> overall;
   std::vector<std::vector<FeatureResult>> ref_chunks(chunked ? ref->num_chunks() : 0);
   std::vector<std::vector<FeatureResult>> cur_chunks(chunked ? cur->num_chunks() : 0);
+  std::vector<DriftFeatureSpec> specs;
   for (const std::string& name : names) {
-    TableColumn& rc = *ref->Find(name);
-    TableColumn& cc = *cur->Find(name);
+    const TableColumn& rc = *ref->Find(name);
+    const TableColumn& cc = *cur->Find(name);
     DriftFeatureSpec spec;
     spec.name = name;
     spec.type = rc.type == config::FeatureType::kCategorical || cc.type == config::FeatureType::kCategorical
@@ -339,18 +403,26 @@ int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::
     }
     if (!a.test.empty()) spec.test = a.test;
     if (a.threshold) spec.threshold = a.threshold;
-    ColumnResults r = EvaluateColumn(spec, rc, cc, chunked, calibrate, drift, min_samples);
-    overall.push_back(std::move(r.overall));
+    specs.push_back(std::move(spec));
     report.skips.emplace_back(SkipsOf(rc), SkipsOf(cc));
+  }
+  std::vector<ColumnResults> results(names.size());
+  ForEachIndex(names.size(), threads, [&](std::size_t i) {
+    TableColumn& rc = *ref->Find(names[i]);
+    TableColumn& cc = *cur->Find(names[i]);
+    results[i] = EvaluateColumn(specs[i], rc, cc, chunked, calibrate, drift, min_samples);
+    // Free the column's values before the worker takes the next one.
+    rc.numeric.Clear(0, 0);
+    cc.numeric.Clear(0, 0);
+  });
+  for (ColumnResults& r : results) {
+    overall.push_back(std::move(r.overall));
     for (std::size_t k = 0; k < r.reference_chunks.size() && k < ref_chunks.size(); ++k) {
       ref_chunks[k].push_back(std::move(r.reference_chunks[k]));
     }
     for (std::size_t k = 0; k < r.current_chunks.size() && k < cur_chunks.size(); ++k) {
       cur_chunks[k].push_back(std::move(r.current_chunks[k]));
     }
-    // Free the column's values before the next one is sorted.
-    rc.numeric.Clear(0, 0);
-    cc.numeric.Clear(0, 0);
   }
   report.overall = detectors::Decide(std::move(overall), drift);
   for (std::size_t k = 0; k < ref_chunks.size(); ++k) {

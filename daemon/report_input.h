@@ -63,6 +63,9 @@ struct Table {
   TableColumn* Find(const std::string& name);
 };
 
+// The column a JSONL event's prediction goes to (TableOptions).
+inline constexpr const char* kPredictionColumnName = "prediction";
+
 struct TableOptions {
   std::size_t chunk_rows = 0;                       // 0: no chunks
   std::map<std::string, config::FeatureType> forced;  // column -> type
@@ -70,6 +73,9 @@ struct TableOptions {
   std::size_t max_categories = detectors::CategoricalCounts::kDefaultMaxCategories;
   // JSONL only: which model's events to take (empty: all).
   std::string model;
+  // JSONL only: also read each event's prediction as the column
+  // kPredictionColumnName (driftd baseline of a model with a prediction).
+  bool prediction_column = false;
 };
 
 // Reads `path` (CSV, or JSONL when the name ends in .jsonl/.ndjson or the

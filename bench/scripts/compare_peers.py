@@ -198,8 +198,8 @@ def table(results_dir):
     for r in runs:
         if r["dataset"] not in datasets:
             datasets.append(r["dataset"])
-    print("| dataset | tool | wall s | peak RSS MB | speed-up of driftd | results vs driftd |")
-    print("|---|---|---:|---:|---:|---|")
+    print("| dataset | tool | wall s | CPU s | peak RSS MB | speed-up of driftd (wall) | results vs driftd |")
+    print("|---|---|---:|---:|---:|---:|---|")
     pairs = {"evidently": ("driftd --preset evidently", "p_value"),
              "nannyml": ("driftd --preset nannyml", "statistic"),
              "scipy": ("driftd --test ks", "statistic")}
@@ -226,7 +226,8 @@ def table(results_dir):
                 except (OSError, ValueError, KeyError) as e:
                     cmp = f"not compared ({e})"
             status = "" if r.get("ok") else " (failed)"
-            print(f"| {ds} | {tool}{status} | {r['wall_s']:.2f} | {r['peak_rss_kb'] / 1024:.0f} "
+            cpu = f"{r['cpu_s']:.2f}" if "cpu_s" in r else ""
+            print(f"| {ds} | {tool}{status} | {r['wall_s']:.2f} | {cpu} | {r['peak_rss_kb'] / 1024:.0f} "
                   f"| {speed} | {cmp} |")
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side drift reports: `driftd report` against Evidently
 # (DataDriftPreset), NannyML (UnivariateDriftCalculator) and scipy on the same
-# files, with wall time and peak resident memory of each run (/usr/bin/time).
+# files, with wall time, CPU time (user + system) and peak resident memory of
+# each run (/usr/bin/time).
 # Never run in CI: the peers live in a virtualenv this script creates.
 #
 #   bench/scripts/compare_peers.sh DRIFTD [WORK_DIR]
@@ -28,7 +29,9 @@ mkdir -p "${work}"
 "${here}/peer_venv.sh" "${venv}" >/dev/null
 py="${venv}/bin/python"
 script="${here}/compare_peers.py"
-# Peers' BLAS threads: the machine has 2 cores, driftd uses one.
+# Peers' BLAS threads: one (pandas and the peers' Python code run on one
+# core). driftd reads the two files and evaluates columns on up to two
+# threads on this 2-core machine; the CPU column shows the work either way.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 # Dataset specs: files, and which columns are numeric / categorical.
@@ -54,21 +57,21 @@ cp "${table_dir}/spec.json" "${work}/table_${rows}.json"
 
 runs_json="${work}/runs.jsonl"
 : > "${runs_json}"
-# record DATASET TOOL OK RESULT TIMEFILE...: the median wall time of the
-# TIMEFILEs and the largest peak RSS.
+# record DATASET TOOL OK RESULT TIMEFILE...: the median wall and CPU times of
+# the TIMEFILEs and the largest peak RSS.
 record() {
   local dataset="$1" tool="$2" ok="$3" result="$4"
   shift 4
   "${py}" - "$dataset" "$tool" "$ok" "$result" "$@" >> "${runs_json}" <<'PY'
 import json, statistics, sys
 dataset, tool, ok, result, *files = sys.argv[1:]
-walls, peaks = [], []
+walls, cpus, peaks = [], [], []
 for f in files:
-    wall, peak = open(f).read().split()[-2:]
-    walls.append(float(wall)); peaks.append(int(peak))
+    wall, user, system, peak = open(f).read().split()[-4:]
+    walls.append(float(wall)); cpus.append(float(user) + float(system)); peaks.append(int(peak))
 print(json.dumps({"dataset": dataset, "tool": tool, "ok": ok == "1", "result": result,
-                  "wall_s": statistics.median(walls), "peak_rss_kb": max(peaks),
-                  "wall_runs": walls}))
+                  "wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus),
+                  "peak_rss_kb": max(peaks), "wall_runs": walls}))
 PY
 }
 
@@ -93,7 +96,7 @@ for dataset in car_loan census "table_${rows}"; do
     ok=1
     for ((i = 0; i < runs; ++i)); do
       t="${work}/${dataset}.driftd-${name}.time${i}"
-      if ! /usr/bin/time -f '%e %M' -o "${t}" "${driftd}" report --reference "${ref}" \
+      if ! /usr/bin/time -f '%e %U %S %M' -o "${t}" "${driftd}" report --reference "${ref}" \
           --current "${cur}" --columns "${columns}" "${extra[@]}" "${args[@]}" --format json \
           > "${out}.raw" 2> "${out}.err"; then
         ok=0
@@ -108,7 +111,7 @@ for dataset in car_loan census "table_${rows}"; do
     out="${work}/${dataset}.${peer}.json"
     t="${work}/${dataset}.${peer}.time"
     ok=1
-    /usr/bin/time -f '%e %M' -o "${t}" "${py}" "${script}" "${peer}" "${spec}" "${out}" \
+    /usr/bin/time -f '%e %U %S %M' -o "${t}" "${py}" "${script}" "${peer}" "${spec}" "${out}" \
       2> "${out}.err" || ok=0
     record "${dataset}" "${peer}" "${ok}" "${out}" "${t}"
     echo "${dataset}: ${peer}: $(tail -1 "${runs_json}")" >&2

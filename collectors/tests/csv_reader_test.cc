@@ -148,5 +148,98 @@ TEST(CsvReader, OverlongRecordIsAnError) {
   std::fclose(f);
 }
 
+// The unquoted-field scan reads eight bytes at a time: fields of every
+// length 0..24 (so delimiters fall at every offset of a word), split by a
+// naive loop as the oracle, through blocks that cut words too.
+TEST(CsvReader, FieldsOfEveryLengthSplitLikeANaiveScan) {
+  std::string text = "a,b,c\n";
+  Rows expected{{"a", "b", "c"}};
+  for (std::size_t len = 0; len <= 24; ++len) {
+    std::vector<std::string> row;
+    for (int k = 0; k < 3; ++k) row.push_back(std::string(len + k, static_cast<char>('d' + k)));
+    text += row[0] + "," + row[1] + "," + row[2] + (len % 2 == 0 ? "\n" : "\r\n");
+    expected.push_back(row);
+  }
+  // Oracle: split the text naively, line by line then at commas.
+  Rows naive;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> fields;
+    std::size_t f = 0;
+    while (true) {
+      const std::size_t comma = line.find(',', f);
+      fields.push_back(line.substr(f, comma == std::string::npos ? std::string::npos : comma - f));
+      if (comma == std::string::npos) break;
+      f = comma + 1;
+    }
+    naive.push_back(fields);
+    start = nl + 1;
+  }
+  ASSERT_EQ(naive, expected);
+  for (std::size_t block : {16u, 17u, 21u, 29u, 1u << 20}) {
+    const Parsed p = ParseText(text, block);
+    EXPECT_EQ(p.error, "") << block;
+    EXPECT_EQ(p.records, expected) << block;
+  }
+}
+
+TEST(CsvReader, NoTrailingNewlineAfterALongLastField) {
+  const std::string last(37, 'z');
+  for (std::size_t block : {16u, 23u, 1u << 20}) {
+    const Parsed p = ParseText("a,b\n1,2\n3," + last, block);
+    EXPECT_EQ(p.error, "") << block;
+    EXPECT_EQ(p.records, (Rows{{"a", "b"}, {"1", "2"}, {"3", last}})) << block;
+  }
+}
+
+TEST(CsvReader, OtherDelimiterAndBytesAboveAscii) {
+  std::FILE* f = std::tmpfile();
+  // Tab-separated; UTF-8 text and commas inside fields are plain bytes.
+  const std::string text = "stadt\tx\nK\xC3\xB6ln,Nord\t1\n\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\t2\n";
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::rewind(f);
+  CsvOptions options;
+  options.delimiter = '\t';
+  std::string error;
+  auto reader = CsvReader::FromStream(f, &error, options);
+  ASSERT_NE(reader, nullptr) << error;
+  Rows records{reader->header()};
+  std::vector<std::string_view> fields;
+  while (reader->Next(&fields, &error) == CsvReader::Status::kRecord) records.emplace_back(fields.begin(), fields.end());
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(records, (Rows{{"stadt", "x"}, {"K\xC3\xB6ln,Nord", "1"}, {"\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC", "2"}}));
+  std::fclose(f);
+}
+
+// Several escaped fields in one record: their text lives in one scratch
+// string that grows while the record is parsed; every view must still
+// point at its own field.
+TEST(CsvReader, SeveralEscapedFieldsInOneRecord) {
+  std::string header = "f0";
+  std::string record;
+  std::vector<std::string> expected;
+  for (int k = 0; k < 8; ++k) {
+    if (k > 0) {
+      header += ",f" + std::to_string(k);
+      record += ",";
+    }
+    const std::string body(40 * (k + 1), static_cast<char>('a' + k));
+    if (k % 3 == 2) {
+      record += body;  // unquoted between the escaped ones
+      expected.push_back(body);
+    } else {
+      record += "\"" + body + "\"\"q\"\"\"";
+      expected.push_back(body + "\"q\"");
+    }
+  }
+  const Parsed p = ParseText(header + "\n" + record + "\n");
+  ASSERT_EQ(p.error, "");
+  ASSERT_EQ(p.records.size(), 2u);
+  EXPECT_EQ(p.records[1], expected);
+}
+
 }  // namespace
 }  // namespace driftd::collectors

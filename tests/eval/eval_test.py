@@ -198,9 +198,13 @@ TRAINING_ROWS = 6000
 
 
 def write_training_csv(args, path):
-    """Training data as CSV: the features and the prediction of unshifted traffic (seed 2)."""
+    """Training data as CSV: the features and the prediction of unshifted traffic (seed 2).
+
+    Also writes the same events as JSONL next to it (path + ".jsonl")."""
     generated = subprocess.run([args.driftd, "generate", "--events", str(TRAINING_ROWS), "--labels", "0",
                                 "--seed", "2"], capture_output=True, text=True, check=True).stdout
+    with open(path + ".jsonl", "w") as out:
+        out.write(generated)
     columns = NUMERIC + CATEGORICAL
     with open(path, "w") as out:
         out.write(",".join(columns + ["prediction"]) + "\n")
@@ -240,6 +244,20 @@ def run_case(args, workdir, name, shift_at, f, baseline=False):
                        "%s: driftd baseline exited %d: %s %s"
                        % (name, built.returncode, built.stdout, built.stderr)):
             return None
+        # The same training data as JSONL events gives the same prediction entry.
+        from_events = subprocess.run([args.driftd, "baseline", "--config", config_path, "--model", "demo",
+                                      "--input", training + ".jsonl", "--output", profile + ".jsonl"],
+                                     capture_output=True, text=True, check=False)
+        entries = []
+        for path in (profile, profile + ".jsonl"):
+            with open(path) as p:
+                entries.append([e for e in json.load(p)["features"] if e.get("role") == "prediction"])
+        f.check(from_events.returncode == 0 and len(entries[0]) == 1 and len(entries[1]) == 1
+                and entries[0][0]["stats"]["count"] == TRAINING_ROWS
+                and entries[0][0]["stats"] == entries[1][0]["stats"],
+                "%s: prediction entries of the CSV and JSONL profiles differ: %s / %s (%s)"
+                % (name, [e.get("stats") for e in entries[0]], [e.get("stats") for e in entries[1]],
+                   from_events.stderr))
 
     daemon = Daemon(args.driftd, config_path)
     try:

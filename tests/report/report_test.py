@@ -234,6 +234,22 @@ c = { type = "categorical" }
     check("occupancy: evidently tests and drift", rc == 0 and cols["co2"]["test"] == "wasserstein" and
           cols["measured"]["test"] == "jensenshannon" and cols["temperature"]["drifted"], cols)
 
+    # 7. Threads: the files are read and the columns evaluated on several
+    # threads; the report must be byte-for-byte the single-threaded one.
+    for args in (["--preset", "nannyml", "--chunk-size", "5000", "--columns", feats],
+                 ["--preset", "evidently", "--categorical", "salary_range,repaid_loan_on_prev_car,size_of_downpayment"],
+                 ["--test", "ks", "--columns", "car_value,debt_to_income_ratio,loan_length,driver_tenure"]):
+        outs = [run("report", "--reference", j("car_ref.csv"), "--current", j("car_mon.csv"), *args,
+                    "--threads", str(n)) for n in (1, 2, 3, 8)]
+        check("threads: same report with 1, 2, 3 and 8 threads (%s)" % args[1],
+              outs[0][0] == 0 and all(o == outs[0] for o in outs[1:]), [o[0] for o in outs])
+    # A failing current file with a good reference: the same error as one thread.
+    rc1, _, err1 = run("report", "--reference", a, "--current", j("missing.csv"), "--threads", "1")
+    rc2, _, err2 = run("report", "--reference", a, "--current", j("missing.csv"), "--threads", "2")
+    check("threads: current file error reported alike", rc1 == 1 and (rc1, err1) == (rc2, err2), (err1, err2))
+    rc, _, err = run("report", "--reference", a, "--current", b, "--threads", "0")
+    check("usage: --threads 0 exits 2", rc == 2 and "--threads" in err, err)
+
     print(f"{len(FAILURES)} failure(s)")
     return 1 if FAILURES else 0
 
