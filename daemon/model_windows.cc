@@ -12,8 +12,10 @@ namespace {
 namespace bytes = detectors::bytes;
 using detectors::FeatureKind;
 
-// Checkpoint format of ModelWindows; bump when the layout changes.
-constexpr std::uint8_t kEncodingVersion = 1;
+// Checkpoint format of ModelWindows; bump when the layout changes. Version 2:
+// coarse rolling-reference panes fed by hand-off (older snapshots are
+// rejected and the windows start empty).
+constexpr std::uint8_t kEncodingVersion = 2;
 
 detectors::WindowOptions CurrentOptions(const config::ModelConfig& m) {
   detectors::WindowOptions o;
@@ -30,11 +32,13 @@ detectors::LaggedReferenceOptions RollingOptions(const config::ModelConfig& m) {
   detectors::LaggedReferenceOptions o;
   o.ref_length = m.reference.window;
   o.lag = m.reference.lag;
-  if (o.lag == Duration::zero()) {
-    // A zero lag has no gcd with the length to split; use the current
-    // window's pane count over the reference length when it divides.
-    const auto panes = static_cast<Duration::rep>(std::max<std::uint32_t>(1, m.windows.panes));
-    o.pane_width = o.ref_length.count() % panes == 0 ? o.ref_length / panes : o.ref_length;
+  // Coarse panes (about kDefaultReferencePanes over span plus lag), whole
+  // multiples of the current window's panes where that divides, so evicted
+  // current panes can be handed off whole.
+  const auto panes = static_cast<Duration::rep>(std::max<std::uint32_t>(1, m.windows.panes));
+  const Duration unit = m.window.count() % panes == 0 ? m.window / panes : Duration::zero();
+  if (o.ref_length > Duration::zero() && o.lag >= Duration::zero()) {
+    o.pane_width = detectors::ChooseLagPaneWidth(o.ref_length, o.lag, detectors::kDefaultReferencePanes, unit);
   }
   o.exact_up_to = m.windows.exact_up_to;
   o.kll_k = static_cast<int>(m.windows.sketch_k);
@@ -115,6 +119,10 @@ ModelWindows::ModelWindows(const config::ModelConfig& model, BaselineReference b
         return;
       }
       rolling_.emplace(options, specs_);
+      // Hand-off (detectors/window/reference.h) when every event the
+      // reference needs has passed through the current window first.
+      handoff_ = options.lag >= current.length && current.length.count() % current.panes == 0 &&
+                 options.pane_width % (current.length / current.panes) == Duration::zero();
       break;
     }
     case config::ReferenceType::kBaseline:
@@ -217,14 +225,16 @@ void ModelWindows::Add(const Event& event) {
 
   // A late event is counted by the window and applied nowhere else, so the
   // reference and the current window see the same stream.
-  if (current_->Add(event.ts, row_) == detectors::AddResult::kLate) return;
+  detectors::PaneSink* evicted = handoff_ ? &*rolling_ : nullptr;
+  if (current_->Add(event.ts, row_, evicted) == detectors::AddResult::kLate) return;
+  if (handoff_) rolling_->AdvanceTo(event.ts);
   if (first_ && !first_->frozen()) {
     (void)first_->Add(row_);
     if (calibrator_) {
       calibrator_->Add(row_);
       if (first_->frozen()) (void)calibrator_->Finish(first_->summaries());
     }
-  } else if (rolling_) {
+  } else if (rolling_ && !handoff_) {
     (void)rolling_->Add(event.ts, row_);
   }
 }
@@ -305,11 +315,7 @@ bool ModelWindows::SameWindowSettings(const config::ModelConfig& a, const config
   switch (a.reference.type) {
     case config::ReferenceType::kFirst:
       // The calibration chunks are cut while the reference fills.
-      if (a.reference.events != b.reference.events || a.drift.calibrate != b.drift.calibrate ||
-          a.drift.calibration_chunk != b.drift.calibration_chunk || a.drift.preset != b.drift.preset ||
-          a.drift.calibration_k != b.drift.calibration_k) {
-        return false;
-      }
+      if (a.reference.events != b.reference.events || !SameCalibration(a, b)) return false;
       break;
     case config::ReferenceType::kRolling:
       if (a.reference.window != b.reference.window || a.reference.lag != b.reference.lag) return false;

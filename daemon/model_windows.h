@@ -20,7 +20,11 @@
 //
 // Reference per [models.X] reference:
 //   first     FirstNReference of `events` rows; a deploy starts it over
-//   rolling   LaggedReference of `window` trailing the watermark by `lag`
+//   rolling   LaggedReference of `window` trailing the watermark by `lag`,
+//             in coarse panes (about 32 over window + lag, multiples of the
+//             current pane width); when lag >= the current window, fed by
+//             hand-off of the panes the current window evicts, so no event
+//             is held twice (detectors/window/reference.h)
 //   baseline  a profile loaded outside (BaselineReference), immutable here
 //
 // Late events: the current window accepts events up to
@@ -172,6 +176,8 @@ class ModelWindows {
   // model calibrates; daemon/calibration.h).
   std::optional<FirstNCalibrator> calibrator_;
   std::optional<detectors::LaggedReference> rolling_;
+  // rolling_ is fed with the current window's evicted panes, not events.
+  bool handoff_ = false;
   BaselineReference baseline_;
   // A frozen first-N reference, shared by snapshots until the next deploy.
   mutable std::shared_ptr<const detectors::SummarySet> frozen_first_;

@@ -322,7 +322,8 @@ TEST(DaemonCalibrationTest, AColumnWithoutSpreadDoesNotDriftAtItsZeroThreshold) 
   const ModelWindowSnapshot s = ShiftedSnapshot(f, 1000, 0.0);
   ASSERT_NE(s.calibration->Find(1), nullptr);
   EXPECT_EQ(s.calibration->Find(1)->threshold, 0.0);
-  const ColumnDrift& c = JudgeModel(m, s).drift.columns[1];
+  const Judgement j = JudgeModel(m, s);
+  const ColumnDrift& c = j.drift.columns[1];
   EXPECT_TRUE(c.judged);
   EXPECT_EQ(c.statistic, 0.0);
   EXPECT_FALSE(c.drifted);
@@ -332,7 +333,8 @@ TEST(DaemonCalibrationTest, ACurrentWindowSmallerThanAChunkIsNotJudged) {
   const config::ModelConfig m = CalibratedModel();
   PipelineFixture f(ConfigOf({m}));
   const ModelWindowSnapshot s = ShiftedSnapshot(f, 999, 3.0);
-  const ColumnDrift& x = JudgeModel(m, s).drift.columns[0];
+  const Judgement j = JudgeModel(m, s);
+  const ColumnDrift& x = j.drift.columns[0];
   EXPECT_FALSE(x.judged);
   EXPECT_FALSE(x.drifted);
   EXPECT_NE(x.note.find("999 values, fewer than a calibration chunk"), std::string::npos) << x.note;

@@ -335,5 +335,63 @@ TEST(PipelineWindowsTest, CheckpointRestoresWindowsThatFitTheConfig) {
   EXPECT_EQ(c.Model("m").events[static_cast<int>(EventKind::kPrediction)], 7u);
 }
 
+TEST(ModelWindowsTest, RollingReferenceByHandOffContinuesAcrossACheckpoint) {
+  // lag (10 min) >= window (10 min): the reference is fed with the panes the
+  // current window evicts (model_windows.h). One event per 30 s for 40 min.
+  config::ModelConfig m = BasicModel();
+  m.window = std::chrono::minutes(10);
+  m.windows.panes = 10;
+  m.reference.type = config::ReferenceType::kRolling;
+  m.reference.window = std::chrono::minutes(10);
+  m.reference.lag = std::chrono::minutes(10);
+  ModelWindows w(m, {});
+  Event e;
+  auto feed = [&e](ModelWindows& into, int from, int to) {
+    for (int i = from; i < to; ++i) {
+      e.ts = Timestamp(std::chrono::seconds(eval_testing::kT0 + 30 * i));
+      e.features = {{"x", double(i)}, {"c", std::string("a")}};
+      into.Add(e);
+    }
+  };
+  feed(w, 0, 50);
+  std::string bytes;
+  w.AppendTo(&bytes);
+  std::string_view in = bytes;
+  auto restored = ModelWindows::Parse(&in, m, {});
+  ASSERT_TRUE(restored.has_value());
+  feed(w, 50, 80);
+  feed(*restored, 50, 80);
+  // Watermark at event 79 (39.5 min after kT0, a whole minute): the current
+  // window holds events 60..79, the reference the 10 minutes before it
+  // (20 events, 40..59), each event once.
+  const auto a = w.Snapshot("m", e.ts);
+  const auto b = restored->Snapshot("m", e.ts);
+  EXPECT_EQ(a.status.current_events, 20u);
+  EXPECT_EQ(a.status.reference_events, 20u);
+  ASSERT_NE(a.reference, nullptr);
+  ASSERT_NE(b.reference, nullptr);
+  const auto sample = a.reference->numeric(0).SortedSample();
+  ASSERT_EQ(sample.size(), 20u);
+  EXPECT_EQ(sample.front(), 40.0);
+  EXPECT_EQ(sample.back(), 59.0);
+  EXPECT_TRUE(*a.reference == *b.reference);
+  EXPECT_TRUE(*a.current == *b.current);
+  std::string again_a, again_b;
+  w.AppendTo(&again_a);
+  restored->AppendTo(&again_b);
+  EXPECT_EQ(again_a, again_b);  // deterministic encoding
+}
+
+TEST(ModelWindowsTest, SnapshotOfAnOlderEncodingVersionIsRefused) {
+  config::ModelConfig m = BasicModel(4);
+  ModelWindows w(m, {});
+  std::string bytes;
+  w.AppendTo(&bytes);
+  ASSERT_FALSE(bytes.empty());
+  bytes[0] = 1;  // version 1: before coarse, handed-off rolling references
+  std::string_view in = bytes;
+  EXPECT_FALSE(ModelWindows::Parse(&in, m, {}).has_value());
+}
+
 }  // namespace
 }  // namespace driftd

@@ -1,6 +1,8 @@
 #include "detectors/sketch/kll.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -11,6 +13,11 @@ namespace driftd::detectors {
 namespace {
 
 constexpr std::size_t kMinLevelCapacity = 8;
+// First buffer of a sketch, in items; it doubles up to the total capacity.
+constexpr std::size_t kInitialBuffer = 16;
+// Items a compaction sorts or merges through stack scratch space (4 KiB);
+// larger levels (k above ~500) use the sketch's scratch_ buffer.
+constexpr std::size_t kStackScratch = 512;
 // Levels beyond this would mean more than 2^60 values: reject in Parse.
 constexpr std::uint32_t kMaxLevels = 60;
 
@@ -25,6 +32,67 @@ std::uint64_t SplitMix64(std::uint64_t* state) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+// Order-preserving map of a double to an unsigned key (negative values
+// reversed below the positive ones).
+std::uint64_t SortKey(double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+}
+
+void InsertionSort(double* first, double* last) {
+  for (double* i = first + 1; i < last; ++i) {
+    const double v = *i;
+    double* j = i;
+    for (; j > first && v < j[-1]; --j) *j = j[-1];
+    *j = v;
+  }
+}
+
+// Sorts level 0 before it is compacted: the largest single cost of Update
+// (std::sort of ~k random doubles was 17% of the window-update profile, most
+// of it branch mispredictions). One bucket pass on the top 8 significant bits
+// of the keys' spread spreads k items over 256 buckets; the few items per
+// bucket are then insertion-sorted, and a crowded bucket (skewed data) falls
+// back to std::sort, so the worst case stays O(n log n). Same order as
+// std::sort for finite values (except -0.0 before +0.0).
+void SortLevel0(double* first, double* last, double* scratch) {
+  constexpr std::size_t kSmall = 32;
+  constexpr std::size_t kBuckets = 256;
+  constexpr std::size_t kCrowded = 24;
+  const auto n = static_cast<std::size_t>(last - first);
+  if (n < kSmall) {
+    InsertionSort(first, last);
+    return;
+  }
+  std::uint64_t lo = SortKey(first[0]);
+  std::uint64_t hi = lo;
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::uint64_t k = SortKey(first[i]);
+    lo = std::min(lo, k);
+    hi = std::max(hi, k);
+  }
+  if (lo == hi) return;
+  const int width = std::bit_width(hi - lo);
+  const int shift = width > 8 ? width - 8 : 0;
+  std::array<std::uint32_t, kBuckets + 1> start{};
+  for (std::size_t i = 0; i < n; ++i) ++start[((SortKey(first[i]) - lo) >> shift) + 1];
+  for (std::size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+  double* out = scratch;
+  std::array<std::uint32_t, kBuckets> next{};
+  std::copy(start.begin(), start.end() - 1, next.begin());
+  for (std::size_t i = 0; i < n; ++i) out[next[(SortKey(first[i]) - lo) >> shift]++] = first[i];
+  for (std::size_t b = 0; b < kBuckets; ++b) {
+    double* bucket_first = out + start[b];
+    double* bucket_last = out + start[b + 1];
+    if (bucket_last - bucket_first > static_cast<std::ptrdiff_t>(kCrowded)) {
+      std::sort(bucket_first, bucket_last);
+    } else if (bucket_last - bucket_first > 1) {
+      InsertionSort(bucket_first, bucket_last);
+    }
+  }
+  std::copy(out, out + n, first);
 }
 
 }  // namespace
@@ -67,11 +135,12 @@ bool KllSketch::NextBit() {
 void KllSketch::Update(double x) {
   if (!std::isfinite(x)) return;
   if (offsets_[0] == 0) {
-    if (items_.empty()) {
-      // First value of a sketch that never held any: allocate lazily, so the
-      // idle sketch of an exact-mode summary costs no buffer.
-      items_.assign(total_capacity_, 0.0);
-      offsets_.assign(2, total_capacity_);
+    // The buffer is full. Below the total capacity it grows (geometrically,
+    // so a pane of a few values holds a few values, not 3k); at the capacity
+    // the sketch compacts. Compaction depends on the retained items only,
+    // never on the buffer size, so the result is the same either way.
+    if (items_.size() < total_capacity_) {
+      GrowBuffer();
     } else {
       Compress();
     }
@@ -84,6 +153,16 @@ void KllSketch::Update(double x) {
   }
   items_[--offsets_[0]] = x;
   ++n_;
+}
+
+void KllSketch::GrowBuffer() {
+  const std::size_t old_size = items_.size();
+  const std::size_t new_size = std::min(total_capacity_, std::max(kInitialBuffer, 2 * old_size));
+  const std::size_t delta = new_size - old_size;
+  std::vector<double> grown(new_size);
+  std::copy(items_.begin(), items_.end(), grown.begin() + static_cast<std::ptrdiff_t>(delta));
+  items_.swap(grown);
+  for (std::size_t& o : offsets_) o += delta;
 }
 
 void KllSketch::AddLevel() {
@@ -122,16 +201,31 @@ void KllSketch::CompactLevel(std::size_t h) {
   // An odd item stays at this level with its weight; level 0 is unsorted, so
   // the one kept there is simply the newest, which is as good as any.
   const std::size_t raw_begin = begin + ((end - begin) & 1);
-  if (h == 0) std::sort(items + raw_begin, items + end);
-  const std::size_t half = (end - raw_begin) / 2;
+  // Scratch space on the stack for the usual k (levels hold about k items);
+  // a sketch keeps a scratch buffer of its own only beyond that.
+  std::array<double, kStackScratch> stack;
+  const std::size_t popped = end - raw_begin;
+  const std::size_t half = popped / 2;
+  if (h == 0) {
+    if (popped <= stack.size()) {
+      SortLevel0(items + raw_begin, items + end, stack.data());
+    } else {
+      std::sort(items + raw_begin, items + end);
+    }
+  }
+  double* scratch = stack.data();
+  if (half > stack.size()) {
+    scratch_.resize(half);
+    scratch = scratch_.data();
+  }
   const std::size_t offset = NextBit() ? 1 : 0;
   // Every other item, moved into the upper half of the popped range. Walking
   // downwards never overwrites an item still to be read.
   for (std::size_t i = half; i-- > 0;) items[raw_begin + half + i] = items[raw_begin + 2 * i + offset];
   // Merge the survivors with the level above, in place through a scratch copy.
   const std::size_t merged_begin = raw_begin + half;
-  scratch_.assign(items + merged_begin, items + end);
-  std::merge(scratch_.begin(), scratch_.end(), items + end, items + end_above, items + merged_begin);
+  std::copy(items + merged_begin, items + end, scratch);
+  std::merge(scratch, scratch + half, items + end, items + end_above, items + merged_begin);
   // Shift the lower levels (and the odd item) up over the freed space.
   std::copy_backward(items + offsets_[0], items + raw_begin, items + raw_begin + half);
   for (std::size_t j = 0; j <= h; ++j) offsets_[j] += half;
@@ -142,7 +236,9 @@ void KllSketch::Layout(const std::vector<std::vector<double>>& levels) {
   UpdateCapacities(levels.size());
   std::size_t retained = 0;
   for (const auto& level : levels) retained += level.size();
-  const std::size_t size = std::max(total_capacity_, retained);
+  // Exactly the retained items (the next Update grows the buffer), so parsed
+  // and merged sketches hold no free space.
+  const std::size_t size = retained;
   items_.assign(size, 0.0);
   offsets_.assign(levels.size() + 1, size);
   std::size_t pos = size;
@@ -186,9 +282,9 @@ void KllSketch::Merge(const KllSketch& other) {
   n_ += other.n_;
   Layout(levels);
   while (retained() > total_capacity_) Compress();
-  if (items_.size() != total_capacity_) {
-    // Compaction freed room at the bottom: drop the excess so the buffer is
-    // exactly the capacity again.
+  if (offsets_[0] != 0) {
+    // Compaction freed room at the bottom: drop it, so the buffer holds
+    // exactly the retained items.
     std::vector<std::vector<double>> compact(num_levels());
     for (std::size_t h = 0; h < compact.size(); ++h) {
       compact[h].assign(items_.begin() + static_cast<std::ptrdiff_t>(offsets_[h]),
@@ -205,14 +301,12 @@ void KllSketch::Reset(std::uint64_t seed) {
 
 void KllSketch::Clear() {
   UpdateCapacities(1);
-  if (items_.capacity() == 0) {
-    // No buffer until the first Update (see Update).
-    offsets_.assign(2, 0);
-  } else {
-    // assign() keeps the buffer's capacity: a recycled sketch does not allocate.
-    items_.assign(total_capacity_, 0.0);
-    offsets_.assign(2, total_capacity_);
-  }
+  // assign() keeps the buffer's capacity: a recycled sketch does not
+  // allocate until it needs more than it held. A new sketch has no buffer
+  // until its first Update.
+  const std::size_t size = std::min(items_.capacity(), total_capacity_);
+  items_.assign(size, 0.0);
+  offsets_.assign(2, size);
   n_ = 0;
   min_ = max_ = 0.0;
   rng_state_ = seed_;
@@ -289,7 +383,7 @@ std::optional<KllSketch> KllSketch::Parse(std::string_view* in) {
   if (weight != n || (n > 0 && !(min <= max))) return std::nullopt;
   KllSketch s(static_cast<int>(k), seed);
   s.Layout(levels);
-  if (s.items_.size() != s.total_capacity_) return std::nullopt;  // more retained than capacity
+  if (s.retained() > s.total_capacity_) return std::nullopt;  // more retained than capacity
   s.rng_state_ = state;
   s.rng_bits_ = bits;
   s.rng_bits_left_ = bits_left;

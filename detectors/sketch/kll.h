@@ -24,9 +24,14 @@
 // Memory: O(k) whatever the stream length; about 3k retained doubles at most
 // (k = 200: see docs/detectors.md for measured bytes at 10^6 values).
 //
-// Update is O(1) amortized; it allocates only on the first value and when a
-// level is added (O(log n) times). Queries build a WeightedSortedView in
-// O(r log r) for r retained items; build it once for many queries.
+// Memory grows with the values up to that bound: the buffer starts at 16
+// items and doubles while below the total capacity, so a sketch of n < k
+// values holds at most max(16, 2n) items (an idle sketch holds none).
+//
+// Update is O(1) amortized; it allocates only while the buffer grows
+// (O(log k) times) and when a level is added (O(log n) times). Queries build
+// a WeightedSortedView in O(r log r) for r retained items; build it once for
+// many queries.
 //
 // Thread-safety: none; one owner. Const methods may be called concurrently.
 #ifndef DRIFTD_DETECTORS_SKETCH_KLL_H_
@@ -114,6 +119,8 @@ class KllSketch {
   void UpdateCapacities(std::size_t num_levels);
   // Appends an empty top level; grows the buffer to the new total capacity.
   void AddLevel();
+  // Doubles a full buffer below the total capacity (from kInitialBuffer).
+  void GrowBuffer();
   void Compress();
   void CompactLevel(std::size_t h);
   // Lays `levels` out in a buffer of exactly max(total capacity, retained).
@@ -131,13 +138,13 @@ class KllSketch {
   // All levels in one buffer (as in DataSketches): free space first, then
   // level 0 (unsorted, grows downwards), level 1, ... each sorted. Level h is
   // items_[offsets_[h], offsets_[h + 1]); offsets_.back() == items_.size().
-  // The buffer is the total capacity, so memory is exactly the bound; it is
-  // empty (offsets all 0) until the first value.
+  // The buffer is empty (offsets all 0) until the first value, then doubles
+  // from 16 items up to the total capacity, which bounds it.
   std::vector<double> items_;
   std::vector<std::size_t> offsets_;
   std::vector<std::size_t> capacities_;  // per level, for the current depth
   std::size_t total_capacity_ = 0;
-  std::vector<double> scratch_;  // compaction merge buffer, reused
+  std::vector<double> scratch_;  // compaction buffer when a level outgrows the stack one
 };
 
 }  // namespace driftd::detectors

@@ -6,19 +6,59 @@ namespace driftd::detectors {
 
 CategoricalCounts::CategoricalCounts(std::size_t max_categories) : max_categories_(max_categories) {}
 
+std::size_t CategoricalCounts::Find(std::string_view category) const {
+  if (index_) {
+    const auto it = index_->find(category);
+    return it == index_->end() ? kNotFound : it->second;
+  }
+  // Few categories: a linear scan over the entries is as fast as hashing,
+  // and the pane carries no hash table.
+  // Size and last byte are checked inline before the byte compare: most
+  // categories differ there ("c0", "c1"; "DE", "FR"), and a memcmp call per
+  // entry was the cost.
+  const std::size_t size = category.size();
+  if (size == 0) {
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].first.empty()) return i;
+    }
+    return kNotFound;
+  }
+  const char last = category[size - 1];
+  const char* want = category.data();
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const std::string& e = entries_[i].first;
+    if (e.size() != size || e[size - 1] != last) continue;
+    const char* have = e.data();
+    std::size_t j = 0;
+    while (j + 1 < size && have[j] == want[j]) ++j;
+    if (j + 1 >= size) return i;
+  }
+  return kNotFound;
+}
+
+void CategoricalCounts::Append(std::string_view category, std::uint64_t n) {
+  entries_.emplace_back(std::string(category), n);
+  if (index_) {
+    index_->emplace(entries_.back().first, entries_.size() - 1);
+  } else if (entries_.size() > kLinearUpTo) {
+    Index& index = index_.Ensure();
+    index.reserve(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) index.emplace(entries_[i].first, i);
+  }
+}
+
 void CategoricalCounts::Add(std::string_view category, std::uint64_t n) {
   total_ += n;
-  const auto it = index_.find(category);
-  if (it != index_.end()) {
-    entries_[it->second].second += n;
+  const std::size_t i = Find(category);
+  if (i != kNotFound) {
+    entries_[i].second += n;
     return;
   }
   if (entries_.size() >= max_categories_) {
     overflow_ += n;
     return;
   }
-  index_.emplace(std::string(category), entries_.size());
-  entries_.emplace_back(std::string(category), n);
+  Append(category, n);
 }
 
 void CategoricalCounts::Merge(const CategoricalCounts& other) {
@@ -35,24 +75,25 @@ void CategoricalCounts::Merge(const CategoricalCounts& other) {
 
 void CategoricalCounts::Clear() {
   entries_.clear();
-  index_.clear();
+  index_.reset();
   overflow_ = missing_ = total_ = 0;
 }
 
 std::uint64_t CategoricalCounts::count(std::string_view category) const {
-  const auto it = index_.find(category);
-  return it == index_.end() ? 0 : entries_[it->second].second;
+  const std::size_t i = Find(category);
+  return i == kNotFound ? 0 : entries_[i].second;
 }
 
 std::size_t CategoricalCounts::MemoryBytes() const {
   // Node size of libstdc++'s unordered_map: next pointer, value, cached hash.
   constexpr std::size_t kNodeBytes =
       sizeof(void*) + sizeof(std::pair<const std::string, std::size_t>) + sizeof(std::size_t);
-  std::size_t bytes = sizeof(*this) + entries_.capacity() * sizeof(entries_[0]) +
-                      index_.bucket_count() * sizeof(void*) + index_.size() * kNodeBytes;
+  std::size_t bytes = sizeof(*this) + entries_.capacity() * sizeof(entries_[0]);
+  if (index_) bytes += sizeof(Index) + index_->bucket_count() * sizeof(void*) + index_->size() * kNodeBytes;
   for (const auto& [category, n] : entries_) {
-    // Heap storage only beyond the small-string buffer; the key copy doubles it.
-    if (category.capacity() > 15) bytes += 2 * (category.capacity() + 1);
+    // Heap storage only beyond the small-string buffer; an index's key copy
+    // doubles it.
+    if (category.capacity() > 15) bytes += (index_ ? 2 : 1) * (category.capacity() + 1);
   }
   return bytes;
 }
@@ -84,8 +125,8 @@ std::optional<CategoricalCounts> CategoricalCounts::Parse(std::string_view* in) 
     std::string category;
     std::uint64_t n = 0;
     if (!bytes::ReadString(in, &category) || !bytes::ReadU64(in, &n)) return std::nullopt;
-    if (!c.index_.emplace(category, c.entries_.size()).second) return std::nullopt;  // duplicate
-    c.entries_.emplace_back(std::move(category), n);
+    if (c.Find(category) != kNotFound) return std::nullopt;  // duplicate
+    c.Append(category, n);
     sum += n;
   }
   if (sum != total) return std::nullopt;

@@ -8,12 +8,13 @@
 // its order while room remains; the rest (and other's overflow) go to
 // overflow(). So a merged summary is capped exactly like a single one.
 //
-// Memory: about (sizeof(std::string) + key bytes beyond the small-string
-// buffer + 8 count + ~40 hash-node) per distinct value, at most
-// max_categories of them; see docs/detectors.md.
+// Memory: an empty summary allocates nothing. Up to kLinearUpTo distinct
+// values it holds only the entries (sizeof(std::string) + name bytes beyond
+// the small-string buffer + 8 count each) and Add() scans them; beyond that
+// a hash index (key copy + ~40 bytes node each) is built and Add() does one
+// hash lookup. At most max_categories entries; see docs/detectors.md.
 //
-// Add() does one hash lookup with the string_view (no allocation for a known
-// category). Thread-safety: none; one owner.
+// Add() never allocates for a known category. Thread-safety: none; one owner.
 #ifndef DRIFTD_DETECTORS_WINDOW_CATEGORICAL_COUNTS_H_
 #define DRIFTD_DETECTORS_WINDOW_CATEGORICAL_COUNTS_H_
 
@@ -27,11 +28,15 @@
 #include <utility>
 #include <vector>
 
+#include "detectors/window/clone_ptr.h"
+
 namespace driftd::detectors {
 
 class CategoricalCounts {
  public:
   static constexpr std::size_t kDefaultMaxCategories = 1000;
+  // Distinct values found by a linear scan; more get a hash index.
+  static constexpr std::size_t kLinearUpTo = 16;
 
   explicit CategoricalCounts(std::size_t max_categories = kDefaultMaxCategories);
 
@@ -66,12 +71,18 @@ class CategoricalCounts {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  void RebuildIndex();
+  using Index = std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>>;
+  static constexpr std::size_t kNotFound = static_cast<std::size_t>(-1);
+  // Index of `category` in entries_, or kNotFound.
+  std::size_t Find(std::string_view category) const;
+  // Appends a new entry (and indexes it, building the index past kLinearUpTo).
+  void Append(std::string_view category, std::uint64_t n);
 
   std::size_t max_categories_;
   std::vector<std::pair<std::string, std::uint64_t>> entries_;
-  // Category -> index into entries_. Keys are copies; entries_ may reallocate.
-  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
+  // Category -> index into entries_, once there are more than kLinearUpTo.
+  // Keys are copies; entries_ may reallocate.
+  ClonePtr<Index> index_;
   std::uint64_t overflow_ = 0;
   std::uint64_t missing_ = 0;
   std::uint64_t total_ = 0;

@@ -75,7 +75,7 @@ bool ValidBinEdges(std::span<const double> edges) {
 }
 
 NumericSummary::NumericSummary(NumericSummaryOptions options, BinEdges edges)
-    : options_(options), sketch_(options.kll_k, options.seed), edges_(std::move(edges)) {
+    : options_(options), edges_(std::move(edges)) {
   if (edges_ != nullptr) bins_.assign(edges_->size() - 1, 0);
   if (options_.exact_up_to == 0) mode_ = SummaryMode::kSketch;
 }
@@ -92,13 +92,13 @@ void NumericSummary::Add(double x) {
   if (mode_ == SummaryMode::kExact) {
     if (values_.size() >= options_.exact_up_to) {
       ToSketch();
-      sketch_.Update(x);
+      sketch_->Update(x);
     } else {
       if (sorted_ && !values_.empty() && x < values_.back()) sorted_ = false;
       values_.push_back(x);
     }
   } else {
-    sketch_.Update(x);
+    MutableSketch().Update(x);
   }
   if (count_ == 0) {
     min_ = max_ = x;
@@ -130,7 +130,16 @@ void NumericSummary::AddToHistogram(double x) {
 }
 
 bool NumericSummary::ExactlyRepresentable() const {
-  return mode_ == SummaryMode::kExact || sketch_.IsExact();
+  return mode_ == SummaryMode::kExact || !sketch_ || sketch_->IsExact();
+}
+
+KllSketch& NumericSummary::MutableSketch() { return sketch_.Ensure(options_.kll_k, options_.seed); }
+
+const KllSketch& NumericSummary::sketch() const {
+  if (sketch_) return *sketch_;
+  // What a summary without a sketch reports: an empty one (immutable).
+  static const KllSketch kEmpty;
+  return kEmpty;
 }
 
 void NumericSummary::AppendValuesOf(const NumericSummary& other) {
@@ -142,26 +151,27 @@ void NumericSummary::AppendValuesOf(const NumericSummary& other) {
     } else {
       sorted_ = false;
     }
-  } else {
-    other.sketch_.ForEachItem([this](double v, std::uint64_t) { values_.push_back(v); });
+  } else if (other.sketch_) {
+    other.sketch_->ForEachItem([this](double v, std::uint64_t) { values_.push_back(v); });
     sorted_ = false;
   }
 }
 
-void NumericSummary::Merge(const NumericSummary& other) {
+void NumericSummary::Merge(const NumericSummary& other, bool force_sketch) {
   if (&other == this) {
     const NumericSummary copy = other;
-    Merge(copy);
+    Merge(copy, force_sketch);
     return;
   }
   const std::uint64_t total = count_ + other.count_;
   if (other.count_ > 0) {
-    if (ExactlyRepresentable() && other.ExactlyRepresentable() && total <= options_.exact_up_to) {
+    if (!force_sketch && ExactlyRepresentable() && other.ExactlyRepresentable() &&
+        total <= options_.exact_up_to) {
       if (mode_ == SummaryMode::kSketch) {
         // An uncompacted sketch holds every value: go back to the exact form.
         std::vector<double> items;
-        sketch_.ForEachItem([&items](double v, std::uint64_t) { items.push_back(v); });
-        sketch_.Clear();
+        if (sketch_) sketch_->ForEachItem([&items](double v, std::uint64_t) { items.push_back(v); });
+        sketch_.reset();
         values_ = std::move(items);
         sorted_ = std::is_sorted(values_.begin(), values_.end());
         mode_ = SummaryMode::kExact;
@@ -170,9 +180,10 @@ void NumericSummary::Merge(const NumericSummary& other) {
     } else {
       ToSketch();
       if (other.mode_ == SummaryMode::kSketch) {
-        sketch_.Merge(other.sketch_);
+        if (other.sketch_) MutableSketch().Merge(*other.sketch_);
       } else {
-        for (double v : other.values_) sketch_.Update(v);
+        KllSketch& sketch = MutableSketch();
+        for (double v : other.values_) sketch.Update(v);
       }
     }
     if (count_ == 0) {
@@ -212,7 +223,8 @@ void NumericSummary::Merge(const NumericSummary& other) {
 
 void NumericSummary::ToSketch() {
   if (mode_ == SummaryMode::kSketch) return;
-  for (double v : values_) sketch_.Update(v);
+  KllSketch& sketch = MutableSketch();
+  for (double v : values_) sketch.Update(v);
   // Release the exact buffer: sketch mode must not keep exact_up_to doubles.
   std::vector<double>().swap(values_);
   sorted_ = true;
@@ -230,7 +242,9 @@ void NumericSummary::Clear(std::size_t keep_capacity, std::uint64_t seed) {
   if (values_.capacity() > keep_capacity) std::vector<double>().swap(values_);
   sorted_ = true;
   options_.seed = seed;
-  sketch_.Reset(seed);
+  // The sketch goes too: it is recreated (from `seed`) when needed, so a
+  // recycled pane holds memory only for what it summarizes now.
+  sketch_.reset();
   mode_ = options_.exact_up_to == 0 ? SummaryMode::kSketch : SummaryMode::kExact;
   count_ = missing_ = nan_ = inf_ = non_numeric_ = 0;
   sum_ = mean_ = m2_ = min_ = max_ = 0.0;
@@ -260,7 +274,7 @@ std::span<const double> NumericSummary::SortedSample() const {
 }
 
 WeightedSortedView NumericSummary::View() const {
-  if (mode_ == SummaryMode::kSketch) return sketch_.View();
+  if (mode_ == SummaryMode::kSketch) return sketch().View();
   if (sorted_) return WeightedSortedView::Borrow(values_);
   std::vector<double> copy = values_;
   SortFinite(copy);
@@ -273,7 +287,7 @@ std::span<const double> NumericSummary::bin_edges() const {
 }
 
 std::size_t NumericSummary::MemoryBytes() const {
-  return sizeof(*this) - sizeof(KllSketch) + sketch_.MemoryBytes() +
+  return sizeof(*this) + (sketch_ ? sketch_->MemoryBytes() : 0) +
          values_.capacity() * sizeof(double) + bins_.capacity() * sizeof(std::uint64_t);
 }
 
@@ -288,8 +302,11 @@ void NumericSummary::AppendTo(std::string* out) const {
   if (mode_ == SummaryMode::kExact) {
     bytes::AppendU64(out, values_.size());
     for (double v : values_) bytes::AppendF64(out, v);
+  } else if (sketch_) {
+    sketch_->AppendTo(out);
   } else {
-    sketch_.AppendTo(out);
+    // Encoded as the empty sketch it stands for.
+    KllSketch(options_.kll_k, options_.seed).AppendTo(out);
   }
   bytes::AppendU8(out, edges_ != nullptr ? 1 : 0);
   if (edges_ != nullptr) {
@@ -332,7 +349,9 @@ std::optional<NumericSummary> NumericSummary::Parse(std::string_view* in) {
   } else {
     std::optional<KllSketch> sketch = KllSketch::Parse(in);
     if (!sketch || sketch->count() != s.count_) return std::nullopt;
-    s.sketch_ = std::move(*sketch);
+    if (!sketch->empty() || !(*sketch == KllSketch(s.options_.kll_k, s.options_.seed))) {
+      s.sketch_ = ClonePtr<KllSketch>(std::make_unique<KllSketch>(std::move(*sketch)));
+    }
     s.mode_ = SummaryMode::kSketch;
   }
   std::uint8_t has_edges = 0;
@@ -355,12 +374,21 @@ std::optional<NumericSummary> NumericSummary::Parse(std::string_view* in) {
   return s;
 }
 
+bool NumericSummary::SameSketch(const NumericSummary& other) const {
+  if (sketch_ && other.sketch_) return *sketch_ == *other.sketch_;
+  if (!sketch_ && !other.sketch_) return true;
+  // No sketch equals the empty sketch it would create.
+  const NumericSummary& with = sketch_ ? *this : other;
+  const NumericSummary& without = sketch_ ? other : *this;
+  return *with.sketch_ == KllSketch(without.options_.kll_k, without.options_.seed);
+}
+
 bool NumericSummary::operator==(const NumericSummary& other) const {
   const bool same_edges = (edges_ == nullptr) == (other.edges_ == nullptr) &&
                           (edges_ == nullptr || *edges_ == *other.edges_);
   return options_.exact_up_to == other.options_.exact_up_to && options_.kll_k == other.options_.kll_k &&
          options_.seed == other.options_.seed && mode_ == other.mode_ && sorted_ == other.sorted_ &&
-         values_ == other.values_ && sketch_ == other.sketch_ && count_ == other.count_ &&
+         values_ == other.values_ && SameSketch(other) && count_ == other.count_ &&
          missing_ == other.missing_ && nan_ == other.nan_ && inf_ == other.inf_ &&
          non_numeric_ == other.non_numeric_ && sum_ == other.sum_ && mean_ == other.mean_ &&
          m2_ == other.m2_ && min_ == other.min_ && max_ == other.max_ && same_edges &&

@@ -38,6 +38,7 @@
 
 #include "detectors/sketch/kll.h"
 #include "detectors/sketch/sorted_view.h"
+#include "detectors/window/clone_ptr.h"
 
 namespace driftd::detectors {
 
@@ -72,12 +73,13 @@ class NumericSummary {
   void AddNonNumeric() { ++non_numeric_; }
 
   // Adds everything `other` summarized. The result is exact when both are
-  // exactly representable (exact mode, or a sketch that never compacted) and
-  // the total count is <= this summary's exact_up_to; otherwise a sketch.
-  // Two sorted samples merge into a sorted sample (linear); otherwise the
-  // result is unsorted until Sort(). Histograms add bin by bin when the edges
-  // are equal; with different edges the result has no histogram.
-  void Merge(const NumericSummary& other);
+  // exactly representable (exact mode, or a sketch that never compacted),
+  // the total count is <= this summary's exact_up_to and `force_sketch` is
+  // false; otherwise a sketch. Two sorted samples merge into a sorted sample
+  // (linear); otherwise the result is unsorted until Sort(). Histograms add
+  // bin by bin when the edges are equal; with different edges the result has
+  // no histogram.
+  void Merge(const NumericSummary& other, bool force_sketch = false);
 
   // Forgets all values but keeps options and edges. Releases the exact
   // buffer when its capacity exceeds `keep_capacity` values (bounds the memory
@@ -114,9 +116,11 @@ class NumericSummary {
   // empty span otherwise.
   std::span<const double> SortedSample() const;
   // The sketch (meaningful in sketch mode; empty in exact mode).
-  const KllSketch& sketch() const { return sketch_; }
+  const KllSketch& sketch() const;
+  // True when a sketch is allocated (sketch mode with values, or merged into).
+  bool has_sketch() const { return static_cast<bool>(sketch_); }
   // Uniform bound on |Cdf(x) - F(x)|: 0 in exact mode.
-  double epsilon() const { return mode_ == SummaryMode::kExact ? 0.0 : sketch_.epsilon(); }
+  double epsilon() const { return mode_ == SummaryMode::kExact ? 0.0 : sketch().epsilon(); }
   // The step CDF for KS/Wasserstein/quantile queries. Exact and sorted: borrows
   // the sample (invalidated by any modification); exact and unsorted: a
   // sorted copy; sketch: the KLL view.
@@ -143,6 +147,9 @@ class NumericSummary {
  private:
   void AddToHistogram(double x);
   bool ExactlyRepresentable() const;
+  // The sketch, created (k and seed from the options) on first use.
+  KllSketch& MutableSketch();
+  bool SameSketch(const NumericSummary& other) const;
   // Appends every value of `other` (exact or uncompacted sketch) to values_.
   void AppendValuesOf(const NumericSummary& other);
 
@@ -150,7 +157,9 @@ class NumericSummary {
   SummaryMode mode_ = SummaryMode::kExact;
   bool sorted_ = true;
   std::vector<double> values_;
-  KllSketch sketch_;
+  // Allocated on the first value in sketch mode (null: an empty sketch), so
+  // an exact or idle summary carries no sketch.
+  ClonePtr<KllSketch> sketch_;
   std::uint64_t count_ = 0;
   std::uint64_t missing_ = 0;
   std::uint64_t nan_ = 0;

@@ -40,12 +40,14 @@ std::optional<FirstNReference> FirstNReference::Parse(std::string_view* in) {
   return FirstNReference(n, std::move(*s));
 }
 
-Duration ChooseLagPaneWidth(Duration ref_length, Duration lag, int max_panes) {
+Duration ChooseLagPaneWidth(Duration ref_length, Duration lag, int max_panes, Duration unit) {
   const std::int64_t g = std::gcd(ref_length.count(), lag.count());
   const std::int64_t total = ref_length.count() + lag.count();
-  // Split the gcd into j equal parts, j as large as the pane budget allows.
+  // Split the gcd into j equal parts, j as large as the pane budget allows
+  // and dividing the number of units in the gcd.
+  const std::int64_t u = unit.count() > 0 && g % unit.count() == 0 ? unit.count() : 1;
   std::int64_t j = std::max<std::int64_t>(1, max_panes / std::max<std::int64_t>(1, total / g));
-  while (j > 1 && g % j != 0) --j;
+  while (j > 1 && (g / u) % j != 0) --j;
   return Duration(g / j);
 }
 

@@ -13,9 +13,22 @@
 // both ref_length and lag (ChooseLagPaneWidth picks one). At pane granularity
 // the reference covers [(c - P + 1) w, (c - L + 1) w) for the watermark's pane
 // c, P = (ref_length + lag) / w, L = lag / w: its end trails the watermark by
-// between lag and lag + w, and it spans exactly ref_length. Events must be fed
-// to it as well as to the current window; it accepts any event inside its own
-// span (its allowed lateness is its whole length).
+// between lag and lag + w, and it spans exactly ref_length.
+//
+// Two ways to feed it:
+//   events     Add() every event the current window gets; it accepts any
+//              event inside its own span (its allowed lateness is its whole
+//              length). Events younger than the lag are held twice (here and
+//              in the current window).
+//   hand-off   when lag >= the current window's length and the pane width is
+//              a multiple of the current window's, pass the reference as the
+//              current window's PaneSink: every pane the current window
+//              evicts is merged into the reference pane that holds it
+//              (AddPane), so each event is held once. The lag panes then
+//              stay empty, and the reference ends where the current window
+//              starts when that is earlier (by less than one reference pane):
+//              the two never overlap. Late events the current window rejects
+//              reach neither.
 //
 // Thread-safety: none; one owner.
 #ifndef DRIFTD_DETECTORS_WINDOW_REFERENCE_H_
@@ -64,10 +77,19 @@ class FirstNReference {
   SummarySet summaries_;
 };
 
+// Reference panes per rolling reference (reference span plus lag) that
+// ChooseLagPaneWidth aims at: each pane costs a summary per feature, so a
+// reference is kept coarser than the current window (memory, docs/detectors.md).
+inline constexpr int kDefaultReferencePanes = 32;
+
 // A pane width that divides both ref_length and lag, as small as possible while
 // the total pane count (ref_length + lag) / width stays <= max_panes; never
-// larger than gcd(ref_length, lag). REQUIRES: both positive, max_panes >= 1.
-Duration ChooseLagPaneWidth(Duration ref_length, Duration lag, int max_panes = 256);
+// larger than gcd(ref_length, lag) (ref_length when lag is zero). When `unit`
+// is positive and divides that gcd, the width is a multiple of `unit` (the
+// current window's pane width, so its panes can be handed off whole).
+// REQUIRES: ref_length positive, lag >= 0, max_panes >= 1.
+Duration ChooseLagPaneWidth(Duration ref_length, Duration lag, int max_panes = kDefaultReferencePanes,
+                            Duration unit = Duration::zero());
 
 struct LaggedReferenceOptions {
   Duration ref_length = std::chrono::hours(24 * 7);
@@ -82,7 +104,7 @@ struct LaggedReferenceOptions {
 
 [[nodiscard]] std::optional<std::string> ValidateLaggedReferenceOptions(const LaggedReferenceOptions& options);
 
-class LaggedReference {
+class LaggedReference : public PaneSink {
  public:
   // REQUIRES: !ValidateLaggedReferenceOptions(options).
   LaggedReference(const LaggedReferenceOptions& options, std::vector<FeatureSpec> features);
@@ -90,6 +112,13 @@ class LaggedReference {
   // Feed every event (the same ones the current window gets).
   [[nodiscard]] AddResult Add(Timestamp ts, std::span<const Value> values) { return window_.Add(ts, values); }
   void AdvanceTo(Timestamp t) { window_.AdvanceTo(t); }
+  // Hand-off feeding (file comment): moves the watermark to `watermark`, then
+  // merges the evicted pane in (dropped when older than the reference).
+  void TakePane(Timestamp watermark, Timestamp start, std::uint64_t events,
+                const SummarySet& summaries) override {
+    window_.AdvanceTo(watermark);
+    (void)window_.AddPane(start, events, summaries);
+  }
 
   NumericSummary MergedNumeric(std::size_t feature) const { return window_.MergedNumeric(feature, lag_panes_); }
   CategoricalCounts MergedCategorical(std::size_t feature) const {

@@ -24,11 +24,6 @@ std::uint64_t PaneSeed(std::uint64_t seed, std::int64_t pane) {
   return z ^ (z >> 31);
 }
 
-bool IsFinite(const Value& v) {
-  const double* d = std::get_if<double>(&v);
-  return d != nullptr && std::isfinite(*d);
-}
-
 }  // namespace
 
 std::optional<std::string> ValidateWindowOptions(const WindowOptions& o) {
@@ -42,12 +37,9 @@ std::optional<std::string> ValidateWindowOptions(const WindowOptions& o) {
 
 SlidingWindow::SlidingWindow(const WindowOptions& options, std::vector<FeatureSpec> features)
     : options_(options), features_(std::move(features)), pane_width_(options.length / options.panes) {
+  // Slots get their summaries when first used (Recycle): a pane that never
+  // sees an event costs only its slot.
   ring_.resize(static_cast<std::size_t>(options_.panes));
-  for (std::size_t i = 0; i < ring_.size(); ++i) {
-    SummaryOptions o = PaneOptions();
-    o.seed = PaneSeed(options_.seed, static_cast<std::int64_t>(i));
-    ring_[i].summaries = SummarySet(features_, o);
-  }
   live_values_.assign(features_.size(), 0);
 }
 
@@ -64,22 +56,40 @@ SlidingWindow::Pane& SlidingWindow::SlotOf(std::int64_t pane) {
   return ring_[static_cast<std::size_t>(((pane % n) + n) % n)];
 }
 
-void SlidingWindow::Recycle(Pane& slot, std::int64_t index) {
-  if (slot.used) {
-    events_ -= slot.events;
-    for (std::size_t f = 0; f < features_.size(); ++f) {
-      if (features_[f].kind == FeatureKind::kNumeric) live_values_[f] -= slot.summaries.numeric(f).count();
-    }
+void SlidingWindow::Evict(Pane& slot, PaneSink* evicted) {
+  if (!slot.used) return;
+  if (evicted != nullptr && slot.events > 0) {
+    evicted->TakePane(watermark_, Timestamp{pane_width_ * slot.index}, slot.events, slot.summaries);
   }
-  // Keep about this pane's share of exact_up_to: recycled slots stay small.
-  const std::size_t keep = std::max<std::size_t>(64, 2 * options_.exact_up_to / ring_.size());
-  slot.summaries.Clear(keep, PaneSeed(options_.seed, index));
+  events_ -= slot.events;
+  for (std::size_t f = 0; f < features_.size(); ++f) {
+    if (features_[f].kind == FeatureKind::kNumeric) live_values_[f] -= slot.summaries.numeric(f).count();
+  }
+  slot.used = false;
+  slot.events = 0;
+}
+
+void SlidingWindow::Recycle(Pane& slot, std::int64_t index, PaneSink* evicted) {
+  Evict(slot, evicted);
+  if (slot.summaries.num_features() != features_.size() && spare_.num_features() == features_.size()) {
+    slot.summaries = std::move(spare_);
+    spare_ = SummarySet();
+  }
+  if (slot.summaries.num_features() != features_.size()) {
+    SummaryOptions o = PaneOptions();
+    o.seed = PaneSeed(options_.seed, index);
+    slot.summaries = SummarySet(features_, o);
+  } else {
+    // Keep about this pane's share of exact_up_to: recycled slots stay small.
+    const std::size_t keep = std::max<std::size_t>(64, 2 * options_.exact_up_to / ring_.size());
+    slot.summaries.Clear(keep, PaneSeed(options_.seed, index));
+  }
   slot.index = index;
   slot.used = true;
   slot.events = 0;
 }
 
-void SlidingWindow::AdvanceTo(Timestamp t) {
+void SlidingWindow::AdvanceTo(Timestamp t, PaneSink* evicted) {
   if (!has_watermark_) {
     has_watermark_ = true;
     watermark_ = t;
@@ -93,14 +103,20 @@ void SlidingWindow::AdvanceTo(Timestamp t) {
   const auto n = static_cast<std::int64_t>(ring_.size());
   // Only the last n new panes can be live; older slots are recycled by them.
   for (std::int64_t q = std::max(current_ + 1, target - n + 1); q <= target; ++q) {
+    // The slot's summaries go with its pane: an expired slot holds nothing
+    // until an event reaches the pane that reuses it (a lagged reference's
+    // lag panes may stay empty for as long as the lag).
     Pane& slot = SlotOf(q);
-    if (slot.used) Recycle(slot, q);
-    slot.used = false;  // cleared; marked used again on the first event
+    Evict(slot, evicted);
+    // One expired set is kept as the spare the next new pane reuses, so a
+    // steady stream allocates nothing per pane either.
+    if (spare_.num_features() != features_.size()) spare_ = std::move(slot.summaries);
+    slot.summaries = SummarySet();
   }
   current_ = target;
 }
 
-AddResult SlidingWindow::Add(Timestamp ts, std::span<const Value> values) {
+AddResult SlidingWindow::Add(Timestamp ts, std::span<const Value> values, PaneSink* evicted) {
   if (has_watermark_ && ts < watermark_) {
     const std::int64_t p = PaneOf(ts);
     if (ts < watermark_ - options_.allowed_lateness ||
@@ -109,11 +125,11 @@ AddResult SlidingWindow::Add(Timestamp ts, std::span<const Value> values) {
       return AddResult::kLate;
     }
   } else {
-    AdvanceTo(ts);
+    AdvanceTo(ts, evicted);
   }
   const std::int64_t p = PaneOf(ts);
   Pane& slot = SlotOf(p);
-  if (!slot.used || slot.index != p) Recycle(slot, p);
+  if (!slot.used || slot.index != p) Recycle(slot, p, evicted);
   ++slot.events;
   ++events_;
   SummarySet& s = slot.summaries;
@@ -124,21 +140,54 @@ AddResult SlidingWindow::Add(Timestamp ts, std::span<const Value> values) {
       continue;
     }
     const Value& v = values[f];
-    if (features_[f].kind == FeatureKind::kNumeric && IsFinite(v)) {
-      NumericSummary& ns = s.numeric(f);
+    const double* d = std::get_if<double>(&v);
+    if (d == nullptr || features_[f].kind != FeatureKind::kNumeric) {
+      s.AddValue(f, v);
+      continue;
+    }
+    // A number into a numeric feature (the hot case), without SummarySet's
+    // second dispatch on kind and value.
+    NumericSummary& ns = s.numeric(f);
+    if (std::isfinite(*d)) {
       if (live_values_[f] >= options_.exact_up_to && ns.mode() == SummaryMode::kExact) ns.ToSketch();
       ++live_values_[f];
     }
-    s.AddValue(f, v);
+    ns.Add(*d);
+  }
+  return AddResult::kAccepted;
+}
+
+AddResult SlidingWindow::AddPane(Timestamp start, std::uint64_t events, const SummarySet& pane) {
+  const std::int64_t p = PaneOf(start);
+  if (!has_watermark_ || p <= current_ - static_cast<std::int64_t>(ring_.size()) || p > current_) {
+    return AddResult::kLate;
+  }
+  Pane& slot = SlotOf(p);
+  if (!slot.used || slot.index != p) Recycle(slot, p, nullptr);
+  slot.events += events;
+  events_ += events;
+  SummarySet& s = slot.summaries;
+  for (std::size_t f = 0; f < features_.size() && f < pane.num_features(); ++f) {
+    if (features_[f].kind == FeatureKind::kNumeric) {
+      // The batch form of Add's rule: exact only while the live exact values
+      // stay within exact_up_to.
+      const std::uint64_t n = pane.numeric(f).count();
+      const bool sketch = live_values_[f] + n > options_.exact_up_to;
+      live_values_[f] += n;
+      s.numeric(f).Merge(pane.numeric(f), sketch);
+    } else {
+      s.categorical(f).Merge(pane.categorical(f));
+    }
   }
   return AddResult::kAccepted;
 }
 
 void SlidingWindow::Clear() {
   for (Pane& slot : ring_) {
-    if (slot.used) Recycle(slot, slot.index);
-    slot.used = false;
+    Evict(slot, nullptr);
+    slot.summaries = SummarySet();
   }
+  spare_ = SummarySet();
   has_watermark_ = false;
   watermark_ = Timestamp{};
   current_ = 0;
@@ -201,6 +250,7 @@ std::size_t SlidingWindow::MemoryBytes() const {
   std::size_t bytes = sizeof(*this) + features_.capacity() * sizeof(FeatureSpec) +
                       live_values_.capacity() * sizeof(std::uint64_t);
   for (const Pane& slot : ring_) bytes += slot.summaries.MemoryBytes() + sizeof(Pane) - sizeof(SummarySet);
+  bytes += spare_.MemoryBytes() - sizeof(SummarySet);
   return bytes;
 }
 

@@ -10,9 +10,14 @@
 // length - w and length before the watermark.
 //
 // Eviction. Panes live in a ring of `panes` slots. When the watermark enters
-// a newer pane, the slots of the panes that fell out are cleared and reused:
-// O(1) amortized per event, and a jump larger than the window clears every
-// slot once. Nothing is allocated per event once the buffers have grown.
+// a newer pane, the slots of the panes that fell out are emptied (their
+// summaries released, or handed to a PaneSink first) and reused: O(1)
+// amortized per event, and a jump larger than the window empties every slot
+// once. A slot's summaries are created when an event first reaches its pane,
+// so an empty pane costs only its slot (about 100 bytes, whatever the
+// features); one expired pane's summaries are kept as a spare for the next
+// new pane, so a steady stream allocates nothing per event or per pane once
+// buffers have grown.
 //
 // Late events. An event with ts < watermark - allowed_lateness, or older than
 // start(), is rejected: Add returns kLate and late_events() counts it. Events
@@ -73,16 +78,36 @@ struct WindowOptions {
 
 enum class AddResult { kAccepted, kLate };
 
+// Receives the panes a window evicts (SlidingWindow::Add / AdvanceTo with a
+// sink), e.g. to hand them on to a lagged reference instead of keeping the
+// same events twice.
+class PaneSink {
+ public:
+  virtual ~PaneSink() = default;
+  // Pane [start, start + pane_width) left the window whose watermark is now
+  // `watermark`; `summaries` is valid only during the call.
+  virtual void TakePane(Timestamp watermark, Timestamp start, std::uint64_t events,
+                        const SummarySet& summaries) = 0;
+};
+
 class SlidingWindow {
  public:
   // REQUIRES: !ValidateWindowOptions(options); features' edges valid.
   SlidingWindow(const WindowOptions& options, std::vector<FeatureSpec> features);
 
   // One event: values[i] is feature i (see SummarySet for kinds). O(features).
-  [[nodiscard]] AddResult Add(Timestamp ts, std::span<const Value> values);
+  // Panes the event evicts go to `evicted` when it is not null.
+  [[nodiscard]] AddResult Add(Timestamp ts, std::span<const Value> values, PaneSink* evicted = nullptr);
   // Moves the watermark to t if later (e.g. evaluation time, so a silent
   // stream's window drains). Never moves it back.
-  void AdvanceTo(Timestamp t);
+  void AdvanceTo(Timestamp t, PaneSink* evicted = nullptr);
+  // Merges a whole pane of another window (`events` events, feature kinds as
+  // here) into the pane holding `start`, as if its events had been added:
+  // kLate (and nothing changes) when that pane is older than the live ones.
+  // The exact-sample budget applies as for Add: a numeric summary whose
+  // values would take the live exact values past exact_up_to goes to sketch
+  // mode. Does not move the watermark. REQUIRES: has_watermark().
+  AddResult AddPane(Timestamp start, std::uint64_t events, const SummarySet& pane);
   // Forgets all events and the watermark; late_events() is kept.
   void Clear();
 
@@ -124,9 +149,12 @@ class SlidingWindow {
 
   std::int64_t PaneOf(Timestamp ts) const;
   Pane& SlotOf(std::int64_t pane);
-  // Forgets a slot's content (subtracting it from the live counters) and
-  // makes it hold pane `index`.
-  void Recycle(Pane& slot, std::int64_t index);
+  // Takes a used slot's pane out of the window: hands it to `evicted` when
+  // not null, subtracts it from the live counters, marks the slot unused.
+  void Evict(Pane& slot, PaneSink* evicted);
+  // Evict, then makes the slot hold pane `index` (summaries created on the
+  // slot's first use, else cleared keeping small buffers).
+  void Recycle(Pane& slot, std::int64_t index, PaneSink* evicted);
   SummaryOptions PaneOptions() const;
 
   WindowOptions options_;
@@ -139,6 +167,9 @@ class SlidingWindow {
   std::uint64_t events_ = 0;
   std::uint64_t late_events_ = 0;
   std::vector<std::uint64_t> live_values_;  // per feature: finite numeric values in live panes
+  // Summaries of one expired pane, reused by the next new pane (Recycle
+  // clears them); never part of the window's content or encoding.
+  SummarySet spare_;
 };
 
 }  // namespace driftd::detectors

@@ -11,6 +11,11 @@ SummarySet::SummarySet(std::span<const FeatureSpec> features, const SummaryOptio
     : options_(options) {
   kinds_.reserve(features.size());
   slot_.reserve(features.size());
+  // Exactly sized: summaries are large, and a window holds one set per pane.
+  std::size_t numeric = 0;
+  for (const FeatureSpec& spec : features) numeric += spec.kind == FeatureKind::kNumeric ? 1 : 0;
+  numeric_.reserve(numeric);
+  categorical_.reserve(features.size() - numeric);
   const NumericSummaryOptions numeric_options{options.exact_up_to, options.kll_k, options.seed};
   for (const FeatureSpec& spec : features) {
     kinds_.push_back(spec.kind);

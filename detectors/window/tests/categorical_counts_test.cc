@@ -79,5 +79,36 @@ TEST(CategoricalCountsTest, RoundTripsAndRejectsBadInput) {
   EXPECT_FALSE(CategoricalCounts::Parse(&bad_in).has_value());
 }
 
+TEST(CategoricalCountsTest, ManyCategoriesBeyondTheLinearScanStayCountedInOrder) {
+  CategoricalCounts c(100);
+  // Past kLinearUpTo distinct values the counts build a hash index; counts,
+  // order and the encoding must not change across that switch.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; ++i) c.Add("v" + std::to_string(i), static_cast<std::uint64_t>(i + 1));
+  }
+  ASSERT_EQ(c.distinct(), 40u);
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_EQ(c.count("v" + std::to_string(i)), 3u * static_cast<std::uint64_t>(i + 1));
+    EXPECT_EQ(c.entries()[static_cast<std::size_t>(i)].first, "v" + std::to_string(i));
+  }
+  EXPECT_EQ(c.count("absent"), 0u);
+  std::string bytes;
+  c.AppendTo(&bytes);
+  std::string_view in = bytes;
+  auto back = CategoricalCounts::Parse(&in);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(*back == c);
+  EXPECT_EQ(back->count("v39"), 120u);
+}
+
+TEST(CategoricalCountsTest, FewCategoriesCarryNoHashIndex) {
+  CategoricalCounts empty;
+  EXPECT_EQ(empty.MemoryBytes(), sizeof(CategoricalCounts));
+  CategoricalCounts few;
+  for (int i = 0; i < 8; ++i) few.Add("c" + std::to_string(i));
+  // Entries only: no index buckets or nodes.
+  EXPECT_EQ(few.MemoryBytes(), sizeof(CategoricalCounts) + 8 * sizeof(few.entries()[0]));
+}
+
 }  // namespace
 }  // namespace driftd::detectors

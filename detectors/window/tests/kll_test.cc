@@ -230,5 +230,39 @@ TEST(KllSketchTest, ClearForgetsValuesAndRestartsTheGenerator) {
   EXPECT_TRUE(a == fresh);
 }
 
+TEST(KllSketchTest, BufferGrowsWithTheValuesUpToTheCapacity) {
+  KllSketch s(200, 1);
+  const std::size_t idle = s.MemoryBytes();
+  s.Update(1.0);
+  // kll.h: the buffer starts at 16 items and doubles below the capacity.
+  EXPECT_LE(s.MemoryBytes(), idle + 16 * sizeof(double));
+  for (int i = 2; i <= 40; ++i) s.Update(i);
+  EXPECT_LE(s.MemoryBytes(), idle + 64 * sizeof(double));  // max(16, 2n) items for n = 40
+  EXPECT_TRUE(s.IsExact());
+  EXPECT_EQ(s.retained(), 40u);
+}
+
+TEST(KllSketchTest, LazyBufferCompactsExactlyWhenTheFullCapacityIsReached) {
+  // Level 0 holds k = 200 items before the first compaction whatever the
+  // buffer's growth: 200 values stay exact, the 201st compacts.
+  KllSketch s(200, 3);
+  for (int i = 0; i < 200; ++i) s.Update(i);
+  EXPECT_TRUE(s.IsExact());
+  s.Update(200);
+  EXPECT_FALSE(s.IsExact());
+  EXPECT_EQ(s.count(), 201u);
+  // A parsed copy (buffer sized to its items) continues identically.
+  std::string bytes;
+  s.AppendTo(&bytes);
+  std::string_view in = bytes;
+  std::optional<KllSketch> back = KllSketch::Parse(&in);
+  ASSERT_TRUE(back.has_value());
+  for (int i = 0; i < 5000; ++i) {
+    s.Update(i * 0.5);
+    back->Update(i * 0.5);
+  }
+  EXPECT_TRUE(*back == s);
+}
+
 }  // namespace
 }  // namespace driftd::detectors

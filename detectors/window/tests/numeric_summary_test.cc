@@ -268,5 +268,52 @@ TEST(NumericSummaryTest, ParseRejectsTruncatedInput) {
   }
 }
 
+TEST(NumericSummaryTest, IdleSummaryAllocatesNoSketch) {
+  NumericSummary exact;
+  EXPECT_FALSE(exact.has_sketch());
+  EXPECT_EQ(exact.MemoryBytes(), sizeof(NumericSummary));
+  NumericSummary sketch({.exact_up_to = 0, .kll_k = 200, .seed = 1});
+  EXPECT_EQ(sketch.mode(), SummaryMode::kSketch);
+  EXPECT_FALSE(sketch.has_sketch());
+  EXPECT_EQ(sketch.MemoryBytes(), sizeof(NumericSummary));
+  EXPECT_EQ(sketch.sketch().count(), 0u);
+  sketch.Add(1.0);
+  EXPECT_TRUE(sketch.has_sketch());
+  // Clear releases the sketch: a recycled pane holds nothing it does not use.
+  sketch.Clear(0, 2);
+  EXPECT_FALSE(sketch.has_sketch());
+  EXPECT_EQ(sketch.MemoryBytes(), sizeof(NumericSummary));
+}
+
+TEST(NumericSummaryTest, SummaryWithoutSketchEqualsAndEncodesAsAnEmptySketch) {
+  const NumericSummaryOptions o{.exact_up_to = 0, .kll_k = 100, .seed = 9};
+  NumericSummary idle(o);
+  NumericSummary emptied(o);
+  emptied.Add(3.0);
+  emptied.Clear(0, 9);
+  EXPECT_TRUE(idle == emptied);
+  std::string bytes;
+  idle.AppendTo(&bytes);
+  std::string_view in = bytes;
+  auto back = NumericSummary::Parse(&in);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(in.empty());
+  EXPECT_TRUE(*back == idle);
+  EXPECT_FALSE(back->has_sketch());
+}
+
+TEST(NumericSummaryTest, ForcedSketchMergeKeepsSketchMode) {
+  NumericSummary a({.exact_up_to = 100});
+  NumericSummary b({.exact_up_to = 100});
+  for (int i = 0; i < 5; ++i) b.Add(i);
+  a.Merge(b, /*force_sketch=*/true);
+  EXPECT_EQ(a.mode(), SummaryMode::kSketch);
+  EXPECT_EQ(a.count(), 5u);
+  EXPECT_EQ(a.sketch().count(), 5u);
+  NumericSummary c({.exact_up_to = 100});
+  c.Merge(b);
+  EXPECT_EQ(c.mode(), SummaryMode::kExact);
+}
+
 }  // namespace
 }  // namespace driftd::detectors

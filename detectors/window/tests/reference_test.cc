@@ -95,5 +95,72 @@ TEST(LaggedReferenceTest, ValidateRejectsWidthNotDividingLag) {
   EXPECT_FALSE(ValidateLaggedReferenceOptions(o).has_value());
 }
 
+TEST(LaggedReferenceTest, DefaultGeometryIsCoarseAndAlignedToTheCurrentPanes) {
+  using std::chrono::minutes;
+  // 1 h span + 1 h lag over 1 min current panes: 4 min panes, 30 in all
+  // (<= kDefaultReferencePanes = 32; 3.75 min would not be whole minutes).
+  EXPECT_EQ(ChooseLagPaneWidth(hours(1), hours(1), kDefaultReferencePanes, minutes(1)), minutes(4));
+  // Without the unit the budget alone decides: 2 h / 32 = 3.75 min.
+  EXPECT_EQ(ChooseLagPaneWidth(hours(1), hours(1)), seconds(225));
+  // 7 d + 1 d: 6 h panes, 32 of them.
+  const Duration week = ChooseLagPaneWidth(hours(24 * 7), hours(24), kDefaultReferencePanes, minutes(1));
+  EXPECT_EQ(week, hours(6));
+  EXPECT_EQ(hours(24 * 8) / week, 32);
+  // A unit that does not divide the gcd is ignored.
+  EXPECT_EQ(ChooseLagPaneWidth(seconds(60), seconds(30), 9, seconds(7)), seconds(10));
+  // Zero lag: the span alone is split.
+  EXPECT_EQ(ChooseLagPaneWidth(hours(1), Duration::zero(), kDefaultReferencePanes, minutes(1)), minutes(2));
+}
+
+TEST(LaggedReferenceTest, HandOffHoldsTheSpanOlderThanTheCurrentWindow) {
+  // Current window 60 s in 6 panes of 10 s; reference 60 s lagging 60 s in
+  // panes of 20 s, fed only with the panes the current window evicts.
+  WindowOptions current_options;
+  current_options.length = seconds(60);
+  current_options.panes = 6;
+  current_options.allowed_lateness = seconds(10);
+  SlidingWindow current(current_options, kOneNumeric);
+  LaggedReferenceOptions o;
+  o.ref_length = seconds(60);
+  o.lag = seconds(60);
+  o.pane_width = seconds(20);
+  ASSERT_FALSE(ValidateLaggedReferenceOptions(o).has_value());
+  LaggedReference handed(o, kOneNumeric);
+  LaggedReference direct(o, kOneNumeric);
+  for (int t = 0; t < 335; ++t) {
+    const std::vector<Value> row = {Value{static_cast<double>(t)}};
+    ASSERT_EQ(current.Add(Timestamp{seconds(t)}, row, &handed), AddResult::kAccepted);
+    handed.AdvanceTo(Timestamp{seconds(t)});
+    ASSERT_EQ(direct.Add(Timestamp{seconds(t)}, row), AddResult::kAccepted);
+  }
+  // Watermark 334 s: the current window holds [280, 340); the reference spans
+  // [220, 280) (reference.h: ends at (c - L + 1) w = 280 for c = 16, L = 3),
+  // and here that is exactly where the current window starts.
+  EXPECT_EQ(current.start(), Timestamp{seconds(280)});
+  EXPECT_EQ(handed.start(), Timestamp{seconds(220)});
+  EXPECT_EQ(handed.end(), Timestamp{seconds(280)});
+  std::vector<double> expect;
+  for (int t = 220; t < 280; ++t) expect.push_back(t);
+  EXPECT_EQ(Sorted(handed.MergedNumeric(0)), expect);
+  EXPECT_EQ(Sorted(direct.MergedNumeric(0)), expect);
+  EXPECT_EQ(handed.events(), 60u);
+  // Each event is held once: the handed-off reference holds nothing newer
+  // than the current window's start, the directly fed one the lag too
+  // (events 220 .. 334).
+  EXPECT_EQ(handed.window().events(), 60u);
+  EXPECT_EQ(direct.window().events(), 115u);
+  EXPECT_LT(handed.MemoryBytes(), direct.MemoryBytes());
+
+  // Mid-pane: watermark 345 s; current [290, 350), reference pane [280, 300)
+  // is the newest in the span, and only [280, 290) has been handed off.
+  for (int t = 335; t < 346; ++t) {
+    (void)current.Add(Timestamp{seconds(t)}, std::vector<Value>{Value{static_cast<double>(t)}}, &handed);
+  }
+  EXPECT_EQ(handed.end(), Timestamp{seconds(300)});
+  expect.clear();
+  for (int t = 240; t < 290; ++t) expect.push_back(t);
+  EXPECT_EQ(Sorted(handed.MergedNumeric(0)), expect);
+}
+
 }  // namespace
 }  // namespace driftd::detectors

@@ -254,5 +254,88 @@ TEST(SlidingWindowTest, ClearForgetsEverythingButLateCount) {
   EXPECT_EQ(Sample(w), (std::vector<double>{2}));
 }
 
+TEST(SlidingWindowTest, PanesAllocateNothingUntilUsedAndReleaseWhenExpired) {
+  std::vector<FeatureSpec> wide(40, FeatureSpec{FeatureKind::kNumeric, nullptr});
+  wide.resize(50, FeatureSpec{FeatureKind::kCategorical, nullptr});
+  SlidingWindow w(SmallOptions(), wide);
+  const std::size_t idle = w.MemoryBytes();
+  // An idle window is its slots: no per-feature summaries yet.
+  EXPECT_LT(idle, 6 * 40 * sizeof(NumericSummary));
+  std::vector<Value> row(40, Value{1.5});
+  row.resize(50, Value{std::string("a")});
+  ASSERT_EQ(w.Add(T(1), row), AddResult::kAccepted);
+  const std::size_t one_pane = w.MemoryBytes();
+  EXPECT_GE(one_pane, idle + 40 * sizeof(NumericSummary) + 10 * sizeof(CategoricalCounts));
+  EXPECT_LT(one_pane, idle + 2 * (40 * sizeof(NumericSummary) + 10 * sizeof(CategoricalCounts)) + 4096);
+  ASSERT_EQ(w.Add(T(11), row), AddResult::kAccepted);
+  ASSERT_EQ(w.Add(T(21), row), AddResult::kAccepted);
+  const std::size_t three_panes = w.MemoryBytes();
+  EXPECT_GE(three_panes, idle + 3 * (one_pane - idle) - 64);
+  // A jump past the whole window expires every pane: their summaries are
+  // released but for one spare set (sliding_window.h).
+  w.AdvanceTo(T(1000));
+  EXPECT_EQ(w.events(), 0u);
+  EXPECT_LE(w.MemoryBytes(), one_pane + 64);
+  EXPECT_GT(w.MemoryBytes(), idle);
+  // The next pane reuses the spare: nothing more is held.
+  ASSERT_EQ(w.Add(T(1001), row), AddResult::kAccepted);
+  EXPECT_LE(w.MemoryBytes(), one_pane + 64);
+}
+
+// Collects what a window evicts.
+class PaneLog : public PaneSink {
+ public:
+  void TakePane(Timestamp watermark, Timestamp start, std::uint64_t events,
+                const SummarySet& summaries) override {
+    watermarks.push_back(watermark);
+    starts.push_back(start);
+    counts.push_back(events);
+    values.push_back(summaries.numeric(0).count());
+  }
+  std::vector<Timestamp> watermarks;
+  std::vector<Timestamp> starts;
+  std::vector<std::uint64_t> counts;
+  std::vector<std::uint64_t> values;
+};
+
+TEST(SlidingWindowTest, EvictedPanesGoToTheSinkOnceInOrder) {
+  SlidingWindow w(SmallOptions(), Features());
+  PaneLog log;
+  for (int t = 0; t < 90; t += 3) ASSERT_EQ(w.Add(T(t), {{Value{1.0 * t}, Value{std::string("a")}}}, &log),
+                                            AddResult::kAccepted);
+  // Watermark 87 s: live panes [30, 90); panes 0, 10, 20 left, 4/3/3 events
+  // (t = 0, 3, 6, 9 | 12, 15, 18 | 21, 24, 27).
+  ASSERT_EQ(log.starts.size(), 3u);
+  EXPECT_EQ(log.starts[0], T(0));
+  EXPECT_EQ(log.starts[2], T(20));
+  EXPECT_EQ(log.counts, (std::vector<std::uint64_t>{4, 3, 3}));
+  EXPECT_EQ(log.values, (std::vector<std::uint64_t>{4, 3, 3}));
+  EXPECT_EQ(log.watermarks[0], T(60));  // the event that entered pane 60 evicted pane 0
+  // Clear forgets without handing anything on.
+  w.Clear();
+  EXPECT_EQ(log.starts.size(), 3u);
+}
+
+TEST(SlidingWindowTest, AddPaneKeepsTheExactBudget) {
+  WindowOptions o = SmallOptions();
+  o.exact_up_to = 10;
+  SlidingWindow w(o, Features());
+  w.AdvanceTo(T(55));
+  SummarySet pane(Features(), SummaryOptions{.exact_up_to = 10});
+  for (int i = 0; i < 6; ++i) pane.AddValue(0, Value{1.0 * i});
+  EXPECT_EQ(w.AddPane(T(0), 6, pane), AddResult::kAccepted);
+  EXPECT_EQ(w.MergedNumeric(0).mode(), SummaryMode::kExact);
+  // 6 + 6 > 10: the second pane goes to sketch mode, as Add would have.
+  EXPECT_EQ(w.AddPane(T(10), 6, pane), AddResult::kAccepted);
+  EXPECT_EQ(w.MergedNumeric(0).mode(), SummaryMode::kSketch);
+  EXPECT_EQ(w.MergedNumeric(0).count(), 12u);
+  EXPECT_EQ(w.events(), 12u);
+  // Older than the live panes, or newer than the watermark's: refused.
+  w.AdvanceTo(T(65));
+  EXPECT_EQ(w.AddPane(T(0), 6, pane), AddResult::kLate);
+  EXPECT_EQ(w.AddPane(T(70), 6, pane), AddResult::kLate);
+  EXPECT_EQ(w.events(), 6u);  // pane 0 expired
+}
+
 }  // namespace
 }  // namespace driftd::detectors
