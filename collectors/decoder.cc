@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/fast_event_parser.h"
 #include "collectors/json_values.h"
 
 namespace driftd::collectors {
@@ -167,7 +168,7 @@ const char* RejectReasonName(RejectReason reason) {
 }
 
 struct Decoder::Impl {
-  explicit Impl(const config::Config& config);
+  Impl(const config::Config& config, DecoderOptions options);
 
   std::optional<DecodeError> Decode(const SourceMessage& message, Timestamp ingest_time,
                                     Event* event);
@@ -179,6 +180,9 @@ struct Decoder::Impl {
   std::optional<DecodeError> DecodeDependencies(element dependencies, Event* event);
 
   const config::Config& config;
+  DecoderOptions options;
+  FastEventParser fast;
+  std::uint64_t fast_decodes = 0;
   simdjson::dom::parser parser;
   std::vector<ModelFields> fields;  // parallel to config.models
 
@@ -200,7 +204,8 @@ struct Decoder::Impl {
   bool topic_cache_valid = false;
 };
 
-Decoder::Impl::Impl(const config::Config& config) : config(config) {
+Decoder::Impl::Impl(const config::Config& config, DecoderOptions options)
+    : config(config), options(options), fast(config) {
   // A failed allocation here is retried by parse(), which then reports it.
   const simdjson::error_code allocated = parser.allocate(kInitialCapacity, kMaxDepth + 1);
   (void)allocated;
@@ -249,6 +254,12 @@ std::optional<DecodeError> Decoder::Impl::Decode(const SourceMessage& message,
   if (size > config.daemon.max_event_bytes || payload.size() < message.size) {
     return Reject(RejectReason::kTooLarge, std::to_string(size) + " bytes, limit " +
                                                std::to_string(config.daemon.max_event_bytes));
+  }
+  if (options.fast_path &&
+      fast.TryDecode(payload, ModelForTopic(message.topic), message.timestamp, ingest_time,
+                     event)) {
+    ++fast_decodes;
+    return std::nullopt;
   }
   if (json::IsBlank(payload)) return Reject(RejectReason::kEmpty, "no JSON text");
 
@@ -496,12 +507,15 @@ std::optional<DecodeError> Decoder::Impl::DecodeDependencies(element dependencie
   return std::nullopt;
 }
 
-Decoder::Decoder(const config::Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Decoder::Decoder(const config::Config& config, DecoderOptions options)
+    : impl_(std::make_unique<Impl>(config, options)) {}
 Decoder::~Decoder() = default;
 
 std::optional<DecodeError> Decoder::Decode(const SourceMessage& message, Timestamp ingest_time,
                                            Event* event) {
   return impl_->Decode(message, ingest_time, event);
 }
+
+std::uint64_t Decoder::fast_path_decodes() const { return impl_->fast_decodes; }
 
 }  // namespace driftd::collectors

@@ -3,7 +3,9 @@
 #ifndef DRIFTD_COLLECTORS_DECODER_H_
 #define DRIFTD_COLLECTORS_DECODER_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -80,11 +82,21 @@ struct DecodeError {
 // Unknown keys are ignored. After a rejection *event holds unspecified (but
 // valid) contents.
 //
+// Speed: messages of the common shape (a flat object with "features" and
+// "prediction" objects, escape-free strings, plain numbers; see
+// collectors/fast_event_parser.h) are decoded by a purpose-built parser; it
+// declines everything else, which the general simdjson DOM decoder then
+// decodes or rejects. Both produce the same Event for every input the fast
+// parser accepts (collectors/tests/decoder_differential_test.cc).
+struct DecoderOptions {
+  bool fast_path = true;  // false: every message goes through the DOM decoder
+};
+
 // Thread-safety: not thread-safe (reuses parser buffers); one per ingest thread.
 class Decoder {
  public:
   // The config must outlive the decoder.
-  explicit Decoder(const config::Config& config);
+  explicit Decoder(const config::Config& config, DecoderOptions options = {});
   ~Decoder();
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
@@ -96,6 +108,9 @@ class Decoder {
   // Returns nullopt on success.
   [[nodiscard]] std::optional<DecodeError> Decode(const SourceMessage& message,
                                                   Timestamp ingest_time, Event* event);
+
+  // Messages decoded by the fast parser so far (for tests and benchmarks).
+  std::uint64_t fast_path_decodes() const;
 
  private:
   struct Impl;
