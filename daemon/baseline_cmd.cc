@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "config/loader.h"
+#include "daemon/command_flags.h"
 #include "daemon/report_input.h"
 
 namespace driftd {
@@ -134,31 +136,15 @@ std::optional<detectors::Profile> LoadProfileFile(const std::string& path, const
 }
 
 int BaselineCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string config_path, model_name, input, output;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i], value;
-    if (flag == "--help" || flag == "-h") {
-      out << kBaselineUsage;
-      return 0;
-    }
-    if (const auto eq = flag.find('='); eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      err << "driftd baseline: " << flag << " needs a value\n" << kBaselineUsage;
-      return 2;
-    }
-    if (flag == "--config") config_path = value;
-    else if (flag == "--model") model_name = value;
-    else if (flag == "--input") input = value;
-    else if (flag == "--output") output = value;
-    else {
-      err << "driftd baseline: unknown argument " << flag << "\n" << kBaselineUsage;
-      return 2;
-    }
+  std::map<std::string, std::string> flags;
+  switch (ParseFlags(args, {"--config", "--model", "--input", "--output"}, "baseline", kBaselineUsage, out, err,
+                     &flags)) {
+    case FlagsOutcome::kHelp: return 0;
+    case FlagsOutcome::kError: return 2;
+    case FlagsOutcome::kOk: break;
   }
+  const std::string config_path = flags["--config"], model_name = flags["--model"], input = flags["--input"],
+                    output = flags["--output"];
   if (config_path.empty() || model_name.empty() || input.empty() || output.empty()) {
     err << "driftd baseline: --config, --model, --input and --output are required\n" << kBaselineUsage;
     return 2;

@@ -12,16 +12,6 @@ namespace {
 namespace bytes = detectors::bytes;
 using detectors::FeatureKind;
 
-detectors::ColumnData DataOf(const detectors::SummarySet& set, std::size_t column) {
-  detectors::ColumnData data;
-  if (set.kind(column) == FeatureKind::kNumeric) {
-    data.numeric = &set.numeric(column);
-  } else {
-    data.categorical = &set.categorical(column);
-  }
-  return data;
-}
-
 }  // namespace
 
 std::vector<CalibrationColumn> CalibrationColumnsOf(const config::ModelConfig& model,
@@ -95,11 +85,11 @@ std::shared_ptr<const ReferenceCalibration> FirstNCalibrator::Finish(const detec
       // removes it finds one.
       if (reference.kind(i) != c.kind) continue;
       chunks.clear();
-      for (const auto& chunk : done_) chunks.push_back(DataOf(chunk, i));
+      for (const auto& chunk : done_) chunks.push_back(detectors::ColumnOf(chunk, i));
       const detectors::DriftFeatureSpec spec{
           c.name, c.kind == FeatureKind::kNumeric ? config::FeatureType::kNumeric : config::FeatureType::kCategorical,
           c.test, std::nullopt};
-      const detectors::ColumnData whole = DataOf(reference, i);
+      const detectors::ColumnData whole = detectors::ColumnOf(reference, i);
       if (auto t = detectors::CalibrateOnChunks(spec, whole, chunks, drift_)) {
         const auto test = detectors::ChooseTest(spec, whole, chunks.front(), drift_.preset);
         calibration->columns[i] =

@@ -10,16 +10,6 @@ namespace {
 
 using detectors::FeatureKind;
 
-detectors::ColumnData DataOf(const detectors::SummarySet& set, std::size_t column) {
-  detectors::ColumnData data;
-  if (set.kind(column) == FeatureKind::kNumeric) {
-    data.numeric = &set.numeric(column);
-  } else {
-    data.categorical = &set.categorical(column);
-  }
-  return data;
-}
-
 std::uint64_t ValuesOf(const detectors::SummarySet& set, std::size_t column) {
   return set.kind(column) == FeatureKind::kNumeric ? set.numeric(column).count()
                                                     : set.categorical(column).total();
@@ -192,7 +182,8 @@ Judgement JudgeModel(const config::ModelConfig& model, const ModelWindowSnapshot
       }
       const CalibratedColumn* calibrated = CalibrationFor(model, s, i, &spec);
       detectors::FeatureResult r = detectors::EvaluateFeature(
-          spec, DataOf(*s.reference, i), DataOf(*s.current, i), model.drift, model.min_samples);
+          spec, detectors::ColumnOf(*s.reference, i), detectors::ColumnOf(*s.current, i), model.drift,
+          model.min_samples);
       if (calibrated != nullptr) ApplyCalibration(*calibrated, &r);
       if (s.columns[i].is_prediction) {
         prediction = std::move(r);

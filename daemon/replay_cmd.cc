@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "config/loader.h"
+#include "daemon/command_flags.h"
 #include "daemon/drift_judge.h"
 #include "daemon/log.h"
 #include "daemon/monitoring.h"
@@ -122,30 +123,13 @@ class TransitionPrinter {
 }  // namespace
 
 int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string config_path, input, format = "text";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i], value;
-    if (flag == "--help" || flag == "-h") {
-      out << kReplayUsage;
-      return 0;
-    }
-    if (const auto eq = flag.find('='); eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      err << "driftd replay: " << flag << " needs a value\n" << kReplayUsage;
-      return 2;
-    }
-    if (flag == "--config") config_path = value;
-    else if (flag == "--input") input = value;
-    else if (flag == "--format") format = value;
-    else {
-      err << "driftd replay: unknown argument " << flag << "\n" << kReplayUsage;
-      return 2;
-    }
+  std::map<std::string, std::string> flags{{"--format", "text"}};
+  switch (ParseFlags(args, {"--config", "--input", "--format"}, "replay", kReplayUsage, out, err, &flags)) {
+    case FlagsOutcome::kHelp: return 0;
+    case FlagsOutcome::kError: return 2;
+    case FlagsOutcome::kOk: break;
   }
+  const std::string config_path = flags["--config"], input = flags["--input"], format = flags["--format"];
   if (config_path.empty() || input.empty()) {
     err << "driftd replay: --config and --input are required\n" << kReplayUsage;
     return 2;

@@ -58,6 +58,7 @@
 #include "config/config.h"
 #include "detectors/window/categorical_counts.h"
 #include "detectors/window/numeric_summary.h"
+#include "detectors/window/summary_set.h"
 
 namespace driftd::detectors {
 
@@ -115,6 +116,12 @@ struct ColumnData {
   const NumericSummary* numeric = nullptr;
   const CategoricalCounts* categorical = nullptr;
 };
+
+// Column `feature` of a summary set, borrowed. REQUIRES: feature < num_features().
+inline ColumnData ColumnOf(const SummarySet& set, std::size_t feature) {
+  if (set.kind(feature) == FeatureKind::kNumeric) return ColumnData{&set.numeric(feature), nullptr};
+  return ColumnData{nullptr, &set.categorical(feature)};
+}
 
 // What the decision needs to know about one feature (from config::FeatureConfig
 // or from the report's inferred columns). Named DriftFeatureSpec because
