@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/event_slots.h"
 #include "collectors/fast_event_parser.h"
+#include "collectors/fast_scan.h"
 #include "collectors/json_values.h"
 
 namespace driftd::collectors {
@@ -25,71 +27,7 @@ constexpr std::size_t kMaxDepth = 64;
 // First allocation of the parser; it grows (keeping the depth) for larger events.
 constexpr std::size_t kInitialCapacity = 64 * 1024;
 
-// Top-level keys the decoder reads in its one pass over the root object.
-enum Slot : int {
-  kKind,
-  kModel,
-  kModelVersion,
-  kId,
-  kTs,
-  kFeatures,
-  kPrediction,
-  kLatencyMs,
-  kLabel,
-  kTrainedAt,
-  kDeployedAt,
-  kDependencies,
-  kSlotCount,
-};
-constexpr std::array<std::string_view, kSlotCount> kSlotNames = {
-    "kind",  "model",      "model_version", "id",          "ts",          "features",
-    "prediction", "latency_ms", "label",    "trained_at", "deployed_at", "dependencies"};
-
-// Equality without a library call: feature names are a few bytes, and two
-// comparisons per feature run for every event. 8-byte loads, the last one
-// overlapping; bytes one at a time below 8.
-inline bool SameText(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n < 8) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (x[i] != y[i]) return false;
-    }
-    return true;
-  }
-  std::uint64_t u, v;
-  for (std::size_t i = 0; i + 8 < n; i += 8) {
-    std::memcpy(&u, x + i, 8);
-    std::memcpy(&v, y + i, 8);
-    if (u != v) return false;
-  }
-  std::memcpy(&u, x + n - 8, 8);
-  std::memcpy(&v, y + n - 8, 8);
-  return u == v;
-}
-
-// Called for every top-level key: dispatch on length first so that most keys
-// cost one comparison at most.
-int SlotOf(std::string_view key) {
-  auto is = [key](int slot) { return SameText(key, kSlotNames[static_cast<std::size_t>(slot)]); };
-  switch (key.size()) {
-    case 2: return is(kId) ? kId : is(kTs) ? kTs : -1;
-    case 4: return is(kKind) ? kKind : -1;
-    case 5: return is(kModel) ? kModel : is(kLabel) ? kLabel : -1;
-    case 8: return is(kFeatures) ? kFeatures : -1;
-    case 10:
-      return is(kPrediction) ? kPrediction
-             : is(kLatencyMs) ? kLatencyMs
-             : is(kTrainedAt) ? kTrainedAt
-                              : -1;
-    case 11: return is(kDeployedAt) ? kDeployedAt : -1;
-    case 12: return is(kDependencies) ? kDependencies : -1;
-    case 13: return is(kModelVersion) ? kModelVersion : -1;
-    default: return -1;
-  }
-}
+using fast_scan::SameText;
 
 // Where one field of a model's events is: a top-level key found by the single
 // pass (slot >= 0, the common case), or a general JSON Pointer.

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "collectors/event_slots.h"
 #include "collectors/fast_scan.h"
 #include "collectors/json_values.h"
 #include "collectors/timestamp.h"
@@ -18,42 +19,8 @@ using fast_scan::AccumulateDigits;
 using fast_scan::IsDigit;
 using fast_scan::SameText;
 
-// Top-level keys the fast path reads (the default field map plus the model
-// event fields, which make it decline).
-enum Slot : int {
-  kKind,
-  kModel,
-  kModelVersion,
-  kId,
-  kTs,
-  kFeatures,
-  kPrediction,
-  kLatencyMs,
-  kLabel,
-  kTrainedAt,
-  kDeployedAt,
-  kDependencies,
-  kSlotCount,  // FastEventParser::kSlots
-};
-
-int SlotOf(std::string_view key) {
-  switch (key.size()) {
-    case 2: return key == "id" ? kId : key == "ts" ? kTs : -1;
-    case 4: return key == "kind" ? kKind : -1;
-    case 5: return key == "model" ? kModel : key == "label" ? kLabel : -1;
-    case 8: return key == "features" ? kFeatures : -1;
-    case 10:
-      return key == "prediction"   ? kPrediction
-             : key == "latency_ms" ? kLatencyMs
-             : key == "trained_at" ? kTrainedAt
-                                   : -1;
-    case 11: return key == "deployed_at" ? kDeployedAt : -1;
-    case 12: return key == "dependencies" ? kDependencies : -1;
-    case 13: return key == "model_version" ? kModelVersion : -1;
-    default: return -1;
-  }
-}
-
+// The fast path reads the slots of collectors/event_slots.h; the model
+// event fields among them make it decline.
 static_assert(kSlotCount == 12, "FastEventParser::kSlots");
 
 bool IsDefaultFieldMap(const config::FieldMap& map) {
