@@ -26,26 +26,14 @@ Usage:
 """
 import json
 import math
-import os
-import subprocess
 import sys
-import venv
 from fractions import Fraction
 from pathlib import Path
 
+from stats_venv import ensure_venv
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "detectors" / "stats" / "tests" / "data" / "evidently_cases.json"
-REQS = REPO / "scripts" / "requirements-stats.txt"
-VENV = Path(os.environ.get("STATS_VENV", REPO.parent / ".venv-stats"))
-
-
-def ensure_venv():
-    """Re-runs this script inside a virtualenv with the pinned oracle packages."""
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        venv.create(VENV, with_pip=True)
-    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "-r", str(REQS)])
-    os.execv(str(python), [str(python), __file__, "--no-venv"])
 
 
 def r(values, digits=4):
@@ -233,5 +221,5 @@ def main():
 
 if __name__ == "__main__":
     if "--no-venv" not in sys.argv:
-        ensure_venv()
+        ensure_venv(__file__)
     main()

@@ -10,24 +10,13 @@ Usage:
     scripts/gen_quality_cases.py --no-venv  # the current interpreter (needs requirements-stats.txt)
 """
 import json
-import os
-import subprocess
 import sys
-import venv
 from pathlib import Path
+
+from stats_venv import ensure_venv
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "detectors" / "monitors" / "tests" / "data" / "quality_cases.json"
-REQS = REPO / "scripts" / "requirements-stats.txt"
-VENV = Path(os.environ.get("STATS_VENV", REPO.parent / ".venv-stats"))
-
-
-def ensure_venv():
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        venv.create(VENV, with_pip=True)
-    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "-r", str(REQS)])
-    os.execv(str(python), [str(python), __file__, "--no-venv"])
 
 
 def classification_case(name, y, p, threshold=0.5):
@@ -79,7 +68,7 @@ def regression_case(name, y, p):
 
 def main():
     if "--no-venv" not in sys.argv:
-        ensure_venv()
+        ensure_venv(__file__)
     import numpy as np
 
     rng = np.random.default_rng(20170101)

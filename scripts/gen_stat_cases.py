@@ -9,25 +9,13 @@ Usage:
     scripts/gen_stat_cases.py --no-venv  # use the current interpreter (needs requirements-stats.txt)
 """
 import json
-import os
-import subprocess
 import sys
-import venv
 from pathlib import Path
+
+from stats_venv import ensure_venv
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "detectors" / "stats" / "tests" / "data" / "scipy_cases.json"
-REQS = REPO / "scripts" / "requirements-stats.txt"
-VENV = Path(os.environ.get("STATS_VENV", REPO.parent / ".venv-stats"))
-
-
-def ensure_venv():
-    """Re-runs this script inside a virtualenv with the pinned oracle packages."""
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        venv.create(VENV, with_pip=True)
-    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "-r", str(REQS)])
-    os.execv(str(python), [str(python), __file__, "--no-venv"])
 
 
 def r(values, digits=6):
@@ -272,5 +260,5 @@ def main():
 
 if __name__ == "__main__":
     if "--no-venv" not in sys.argv:
-        ensure_venv()
+        ensure_venv(__file__)
     main()
