@@ -3,13 +3,18 @@
 // reference, fed through the real Pipeline (decode, windows, monitors) with
 // `rate` events per second of event time per model for `hours` of event time.
 // Prints one JSON line per half hour of event time (resident memory then)
-// and a summary line, so growth over event time shows at a glance.
+// and a summary line, so growth over event time shows at a glance. The
+// summary gives the resident size with the windows full (rss_bytes), the
+// highest while an evaluation round holds its slices of merged windows one
+// at a time as the daemon does (rss_with_slice_bytes), and while one snapshot
+// of every model is held at once (rss_with_snapshot_bytes, as in replay).
 //
 //   memory_bench [--models 100] [--numeric 40] [--categorical 10]
 //                [--rate 1] [--hours 4] [--ref-window 1h] [--lag 1h]
 //                [--panes 60] [--exact-up-to 10000] [--sketch-k 200]
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +23,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "daemon/evaluator.h"
 #include "daemon/generate_traffic.h"
 #include "daemon/log.h"
 #include "daemon/pipeline.h"
@@ -110,7 +116,16 @@ int Run(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const std::uint64_t rss_filled = ResidentBytes();
-  // An evaluation's snapshot on top (what the evaluator holds while judging).
+  // An evaluation round as the daemon runs it (daemon/evaluator.h): one
+  // slice of merged windows at a time, each released before the next.
+  std::uint64_t rss_with_slice = rss_filled;
+  for (std::size_t first = 0; first < config->models.size();) {
+    const auto slice = pipeline.SnapshotModels(config, first, kEvaluationSliceBytes, clock.Now());
+    if (slice.empty()) break;
+    rss_with_slice = std::max(rss_with_slice, ResidentBytes());
+    first += slice.size();
+  }
+  // One snapshot of every model at once on top (what `driftd replay` holds).
   auto snapshot = pipeline.SnapshotWindows();
   const std::uint64_t rss_with_snapshot = ResidentBytes();
   pipeline.Publish();
@@ -119,11 +134,11 @@ int Run(int argc, char** argv) {
   std::printf(
       "{\"summary\":true,\"models\":%d,\"features\":%d,\"rate_per_model\":%g,\"event_hours\":%g,"
       "\"events\":%llu,\"rejected\":%llu,\"seconds\":%.1f,\"rss_start_bytes\":%llu,\"rss_setup_bytes\":%llu,"
-      "\"rss_bytes\":%llu,\"rss_with_snapshot_bytes\":%llu,\"peak_rss_bytes\":%llu}\n",
+      "\"rss_bytes\":%llu,\"rss_with_slice_bytes\":%llu,\"rss_with_snapshot_bytes\":%llu,\"peak_rss_bytes\":%llu}\n",
       shape.models, shape.numeric + shape.categorical, rate, hours,
       static_cast<unsigned long long>(handled), static_cast<unsigned long long>(rejected), seconds,
       static_cast<unsigned long long>(rss_start), static_cast<unsigned long long>(rss_setup),
-      static_cast<unsigned long long>(rss_filled),
+      static_cast<unsigned long long>(rss_filled), static_cast<unsigned long long>(rss_with_slice),
       static_cast<unsigned long long>(rss_with_snapshot),
       static_cast<unsigned long long>(PeakResidentBytes()));
   return rejected == 0 ? 0 : 1;

@@ -4,9 +4,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <future>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "config/loader.h"
 #include "daemon/alerting.h"
@@ -284,7 +288,7 @@ class Daemon {
     evaluation_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
       ingest_->Post([this](Pipeline& pipeline) {
-        evaluator_->Submit(pipeline.SnapshotWindows());
+        evaluator_->Submit(StartEvaluationRound(pipeline));
         const Timestamp now = clock_.Now();
         for (const MonitorRound& round : pipeline.EvaluateMonitors()) {
           monitoring_->Publish(round);
@@ -293,6 +297,30 @@ class Daemon {
       });
       ScheduleEvaluation();
     });
+  }
+
+  // The first slice of merged windows now; the evaluator thread fetches the
+  // rest from the ingest thread as it goes (daemon/evaluator.h).
+  EvaluationRound StartEvaluationRound(const Pipeline& pipeline) {
+    EvaluationRound round;
+    round.config = pipeline.config();
+    round.taken_at = clock_.Now();
+    round.first = pipeline.SnapshotModels(round.config, 0, kEvaluationSliceBytes, round.taken_at);
+    if (round.first.size() == round.config->models.size()) return round;
+    round.more = [this, config = round.config](std::size_t index, const std::atomic<bool>& stop) {
+      auto slice = std::make_shared<std::promise<std::vector<ModelWindowSnapshot>>>();
+      auto taken = slice->get_future();
+      ingest_->Post([slice, config, index, this](Pipeline& pipeline) {
+        slice->set_value(pipeline.SnapshotModels(config, index, kEvaluationSliceBytes, clock_.Now()));
+      });
+      // The ingest thread takes the task between batches (within its poll
+      // timeout); it never runs it once it has stopped.
+      while (taken.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+        if (stop.load() || !ingest_->running()) return std::vector<ModelWindowSnapshot>{};
+      }
+      return taken.get();
+    };
+    return round;
   }
 
   void StartWatchdog() {

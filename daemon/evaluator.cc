@@ -20,6 +20,7 @@ void Evaluator::Start() {
     std::lock_guard lock(mu_);
     stop_ = false;
   }
+  stopping_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -29,52 +30,87 @@ void Evaluator::Stop() {
     stop_ = true;
     pending_.reset();
   }
+  stopping_ = true;
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
-void Evaluator::Submit(std::shared_ptr<const WindowsSnapshot> snapshot) {
+namespace {
+
+EvaluationRound RoundOf(const WindowsSnapshot& snapshot) {
+  EvaluationRound round;
+  round.config = snapshot.config;
+  round.taken_at = snapshot.taken_at;
+  round.first = snapshot.models;
+  return round;
+}
+
+}  // namespace
+
+void Evaluator::Submit(EvaluationRound round) {
   {
     std::lock_guard lock(mu_);
     if (pending_) ++skipped_;
-    pending_ = std::move(snapshot);
+    pending_ = std::move(round);
   }
   cv_.notify_one();
 }
 
+void Evaluator::Submit(std::shared_ptr<const WindowsSnapshot> snapshot) { Submit(RoundOf(*snapshot)); }
+
 void Evaluator::Loop() {
   for (;;) {
-    std::shared_ptr<const WindowsSnapshot> snapshot;
+    std::optional<EvaluationRound> round;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || pending_ != nullptr; });
+      cv_.wait(lock, [this] { return stop_ || pending_.has_value(); });
       if (stop_) return;
-      snapshot = std::move(pending_);
+      round = std::move(pending_);
+      pending_.reset();
     }
-    Evaluate(*snapshot);
+    if (!Evaluate(std::move(*round))) {
+      std::lock_guard lock(mu_);
+      ++skipped_;
+    }
   }
 }
 
-void Evaluator::Evaluate(const WindowsSnapshot& snapshot) {
+void Evaluator::Evaluate(const WindowsSnapshot& snapshot) { Evaluate(RoundOf(snapshot)); }
+
+bool Evaluator::Evaluate(EvaluationRound round) {
   std::lock_guard evaluating(evaluate_mu_);
   // Durations are measured on the monotonic clock: they are costs, not
   // event or wall times.
   const auto round_start = std::chrono::steady_clock::now();
   auto status = std::make_shared<DriftStatus>();
-  status->last_evaluation = snapshot.taken_at;
+  status->last_evaluation = round.taken_at;
   std::vector<ModelEvaluation> evaluations;
   std::vector<std::string> names;
-  const auto& configs = snapshot.config->models;
-  for (std::size_t i = 0; i < snapshot.models.size() && i < configs.size(); ++i) {
+  const auto& configs = round.config->models;
+  std::vector<ModelWindowSnapshot> slice = std::move(round.first);
+  std::size_t in_slice = 0;
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    if (in_slice == slice.size()) {
+      if (!round.more) break;
+      slice = round.more(i, stopping_);
+      in_slice = 0;
+      if (slice.empty()) {
+        log_.Debug("drift evaluation round abandoned", {{"models_judged", std::to_string(i)}});
+        return false;
+      }
+    }
+    // Moved out, so this model's merged windows are freed once judged.
+    const ModelWindowSnapshot model = std::move(slice[in_slice++]);
     const auto model_start = std::chrono::steady_clock::now();
-    Judgement judgement = JudgeModel(configs[i], snapshot.models[i]);
+    Judgement judgement = JudgeModel(configs[i], model);
     judgement.drift.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - model_start).count();
-    probe_.ModelEvaluated(judgement.drift);
     names.push_back(judgement.drift.model);
     status->models.push_back(std::move(judgement.drift));
     evaluations.push_back(std::move(judgement.evaluation));
   }
+  // Published only for a complete round, so the metrics never mix rounds.
+  for (const ModelDrift& drift : status->models) probe_.ModelEvaluated(drift);
   probe_.RetainDriftModels(names);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
@@ -96,6 +132,7 @@ void Evaluator::Evaluate(const WindowsSnapshot& snapshot) {
   for (const auto& evaluation : evaluations) {
     for (const auto& listener : listeners_) listener(evaluation);
   }
+  return true;
 }
 
 std::shared_ptr<const DriftStatus> Evaluator::Status() const {

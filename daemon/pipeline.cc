@@ -1,5 +1,6 @@
 #include "daemon/pipeline.h"
 
+#include <cstdint>
 #include <utility>
 
 #include "daemon/baseline.h"
@@ -86,11 +87,23 @@ std::shared_ptr<const WindowsSnapshot> Pipeline::SnapshotWindows() const {
   auto snapshot = std::make_shared<WindowsSnapshot>();
   snapshot->config = config_;
   snapshot->taken_at = clock_.Now();
-  snapshot->models.reserve(models_.size());
-  for (const auto& m : models_) {
-    snapshot->models.push_back(m.windows->Snapshot(m.status.name, snapshot->taken_at));
-  }
+  snapshot->models = SnapshotModels(config_, 0, SIZE_MAX, snapshot->taken_at);
   return snapshot;
+}
+
+std::vector<ModelWindowSnapshot> Pipeline::SnapshotModels(const std::shared_ptr<const config::Config>& config,
+                                                          std::size_t first, std::size_t budget_bytes,
+                                                          Timestamp taken_at) const {
+  std::vector<ModelWindowSnapshot> out;
+  if (config != config_) return out;
+  std::size_t bytes = 0;
+  for (std::size_t i = first; i < models_.size() && (out.empty() || bytes < budget_bytes); ++i) {
+    out.push_back(models_[i].windows->Snapshot(models_[i].status.name, taken_at));
+    const ModelWindowSnapshot& m = out.back();
+    if (m.current) bytes += m.current->MemoryBytes();
+    if (m.reference) bytes += m.reference->MemoryBytes();
+  }
+  return out;
 }
 
 void Pipeline::Handle(const collectors::SourceMessage& message) {

@@ -71,6 +71,17 @@ class Pipeline : public collectors::MessageHandler {
   // Merges every model's windows into an immutable snapshot for evaluation
   // on another thread. Cost: O(models x panes x summary size).
   std::shared_ptr<const WindowsSnapshot> SnapshotWindows() const;
+  // One slice of an evaluation round: the merged windows of models first,
+  // first + 1, ... (config order, each taken at `taken_at`) until their
+  // summaries hold at least `budget_bytes` or the models end; at least one
+  // model when first < models. Empty when `config` is no longer the
+  // pipeline's config (a reload happened: the round is stale) or first is
+  // past the last model. Evaluating a large deployment slice by slice holds
+  // one slice of merged windows at a time instead of a copy of all of them.
+  std::vector<ModelWindowSnapshot> SnapshotModels(const std::shared_ptr<const config::Config>& config,
+                                                  std::size_t first, std::size_t budget_bytes,
+                                                  Timestamp taken_at) const;
+  const std::shared_ptr<const config::Config>& config() const { return config_; }
 
   // Checkpoint state (daemon/pipeline_state.cc): the counters and every
   // model's state, as bytes (daemon/checkpoint_codec.h). Deterministic: equal

@@ -9,7 +9,8 @@
 #   bench/scripts/kafka_consume.sh BUILD_DIR [EVENTS] [RUNS]
 #
 # Uses scripts/kafka.sh (broker on 127.0.0.1, free ports) and stops the broker
-# it started. BASELINE_DRIFTD, the path of another driftd (e.g. a copy built
+# it started. The daemon may run on every core (the broker shares them);
+# DRIFTD_CPUS (a taskset list, e.g. 1) pins it instead. BASELINE_DRIFTD, the path of another driftd (e.g. a copy built
 # before a change), makes every run consume with it and with BUILD_DIR's in
 # turn (interleaved, same topic, fresh groups) and prints both medians.
 set -euo pipefail
@@ -56,7 +57,7 @@ for ((b = 0; b < ${#binaries[@]}; ++b)); do
   rm -rf "${work}/kafka_state_${r}"
   mkdir -p "${work}/kafka_state_${r}"
   start="$(date +%s.%N)"
-  taskset -c 1 "${bin}" run --config "${cfg}" > "${work}/kafka_driftd_${r}.log" 2>&1 &
+  taskset -c "${DRIFTD_CPUS:-0-$(($(nproc) - 1))}" "${bin}" run --config "${cfg}" > "${work}/kafka_driftd_${r}.log" 2>&1 &
   daemon=$!
   line="$(python3 - "${port}" "${events}" "${start}" "${daemon}" <<'PY'
 import os, sys, time, urllib.request

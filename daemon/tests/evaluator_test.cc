@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "daemon/drift_judge.h"
 #include "daemon/status_json.h"
@@ -190,6 +195,140 @@ TEST_F(EvaluatorTest, StatusJsonCarriesTheDriftOfEachModel) {
   EXPECT_NE(json.find(R"("dataset_drift_share":)"), std::string::npos);
   EXPECT_NE(json.find(R"("current_events":1500)"), std::string::npos);
   EXPECT_NE(json.find(R"("evaluations":1)"), std::string::npos);
+}
+
+// Three models (m, n, o) of ShiftModel's shape, each fed FeedShiftedStream's
+// events under its own name (x shifted by 1 after the reference).
+class SlicedRoundTest : public ::testing::Test {
+ protected:
+  static config::ModelConfig Named(const std::string& name) {
+    config::ModelConfig m = ShiftModel();
+    m.name = name;
+    return m;
+  }
+  SlicedRoundTest() : f_(ConfigOf({Named("m"), Named("n"), Named("o")})) {
+    for (const char* name : {"m", "n", "o"}) {
+      PipelineFixture one(ConfigOf({ShiftModel()}));
+      std::mt19937_64 rng(7);
+      std::normal_distribution<double> normal(0.0, 1.0);
+      for (int i = 0; i < 1500; ++i) {
+        const double x = normal(rng) + (i >= 500 ? 1.0 : 0.0);
+        std::string line = Prediction(0.1 * i, "\"x\": " + std::to_string(x) + ", \"y\": " +
+                                                   std::to_string(normal(rng)) + ", \"c\": \"a\"");
+        line.replace(line.find(R"("model": "m")"), 12, std::string(R"("model": ")") + name + "\"");
+        f_.Feed(line);
+      }
+    }
+  }
+  PipelineFixture f_;
+};
+
+TEST_F(SlicedRoundTest, SnapshotModelsTakesModelsUntilTheBudgetIsReached) {
+  const Pipeline& p = f_.pipeline();
+  const auto config = p.config();
+  const Timestamp t{};
+  EXPECT_EQ(p.SnapshotModels(config, 0, SIZE_MAX, t).size(), 3u);
+  // A budget of one byte still takes one model: a slice is never empty.
+  const auto one = p.SnapshotModels(config, 1, 1, t);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].model, "n");
+  ASSERT_TRUE(one[0].current);
+  // The budget is checked after each model: two models of this size pass a
+  // budget one byte larger than the first's summaries.
+  const std::size_t first_bytes = one[0].current->MemoryBytes() + one[0].reference->MemoryBytes();
+  EXPECT_EQ(p.SnapshotModels(config, 0, first_bytes + 1, t).size(), 2u);
+  EXPECT_TRUE(p.SnapshotModels(config, 3, SIZE_MAX, t).empty());
+  // Another config (a reload happened): the round is stale.
+  const auto reloaded = ConfigOf({Named("m"), Named("n"), Named("o")});
+  EXPECT_TRUE(p.SnapshotModels(reloaded, 0, SIZE_MAX, t).empty());
+}
+
+TEST_F(SlicedRoundTest, ASlicedRoundJudgesLikeOneSnapshotOfAllModels) {
+  RecordingProbe whole_probe;
+  Evaluator whole(whole_probe, f_.log());
+  whole.Evaluate(*f_.pipeline().SnapshotWindows());
+
+  RecordingProbe sliced_probe;
+  Evaluator sliced(sliced_probe, f_.log());
+  std::vector<ModelEvaluation> heard;
+  sliced.AddListener([&](const ModelEvaluation& e) { heard.push_back(e); });
+  EvaluationRound round;
+  round.config = f_.pipeline().config();
+  round.first = f_.pipeline().SnapshotModels(round.config, 0, 1, round.taken_at);
+  std::vector<std::size_t> fetched;
+  // By value: `round` itself is moved into Evaluate.
+  round.more = [&fetched, this, config = round.config](std::size_t index, const std::atomic<bool>&) {
+    fetched.push_back(index);
+    return f_.pipeline().SnapshotModels(config, index, 1, Timestamp{});
+  };
+  ASSERT_TRUE(sliced.Evaluate(std::move(round)));
+
+  EXPECT_EQ(fetched, (std::vector<std::size_t>{1, 2}));
+  ASSERT_EQ(sliced_probe.evaluated.size(), 3u);
+  ASSERT_EQ(whole_probe.evaluated.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const ModelDrift& a = whole_probe.evaluated[i];
+    const ModelDrift& b = sliced_probe.evaluated[i];
+    EXPECT_EQ(a.model, b.model);
+    ASSERT_EQ(a.columns.size(), b.columns.size());
+    for (std::size_t c = 0; c < a.columns.size(); ++c) {
+      EXPECT_EQ(a.columns[c].statistic, b.columns[c].statistic) << a.model << " " << a.columns[c].column;
+      EXPECT_EQ(a.columns[c].drifted, b.columns[c].drifted);
+    }
+    EXPECT_TRUE(Column(b, "x")->drifted) << b.model;
+  }
+  EXPECT_EQ(sliced_probe.retained, (std::vector<std::string>{"m", "n", "o"}));
+  EXPECT_EQ(heard.size(), 3u);
+  EXPECT_EQ(sliced.Status()->evaluations, 1u);
+}
+
+TEST_F(SlicedRoundTest, ARoundThatCannotFetchPublishesNothing) {
+  RecordingProbe probe;
+  Evaluator evaluator(probe, f_.log());
+  int heard = 0;
+  evaluator.AddListener([&](const ModelEvaluation&) { ++heard; });
+  EvaluationRound round;
+  round.config = f_.pipeline().config();
+  round.first = f_.pipeline().SnapshotModels(round.config, 0, 1, round.taken_at);
+  round.more = [](std::size_t, const std::atomic<bool>&) { return std::vector<ModelWindowSnapshot>{}; };
+  EXPECT_FALSE(evaluator.Evaluate(std::move(round)));
+  EXPECT_TRUE(probe.evaluated.empty());
+  EXPECT_TRUE(probe.durations.empty());
+  EXPECT_EQ(heard, 0);
+  EXPECT_EQ(evaluator.Status()->evaluations, 0u);
+  EXPECT_FALSE(evaluator.Status()->last_evaluation.has_value());
+}
+
+// On the evaluator thread an abandoned round counts as skipped, and the
+// thread goes on with the next round.
+TEST_F(SlicedRoundTest, AnAbandonedSubmittedRoundIsCountedAsSkipped) {
+  RecordingProbe probe;
+  Evaluator evaluator(probe, f_.log());
+  std::mutex mu;
+  std::condition_variable cv;
+  int heard = 0;
+  evaluator.AddListener([&](const ModelEvaluation&) {
+    std::lock_guard lock(mu);
+    ++heard;
+    cv.notify_all();
+  });
+  evaluator.Start();
+  EvaluationRound round;
+  round.config = f_.pipeline().config();
+  round.first = f_.pipeline().SnapshotModels(round.config, 0, 1, round.taken_at);
+  round.more = [](std::size_t, const std::atomic<bool>&) { return std::vector<ModelWindowSnapshot>{}; };
+  evaluator.Submit(std::move(round));
+  evaluator.Submit(f_.pipeline().SnapshotWindows());
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return heard == 3; }));
+  }
+  evaluator.Stop();
+  const auto status = evaluator.Status();
+  EXPECT_EQ(status->evaluations, 1u);
+  // Either the first round was abandoned, or the second replaced it before
+  // the thread took it: skipped once either way.
+  EXPECT_EQ(status->skipped, 1u);
 }
 
 TEST(DriftJudgeTest, PredictionIsJudgedApartFromTheDatasetShare) {
