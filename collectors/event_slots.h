@@ -32,6 +32,25 @@ inline constexpr std::array<std::string_view, kSlotCount> kSlotNames = {
     "kind",       "model",      "model_version", "id",          "ts",          "features",
     "prediction", "latency_ms", "label",         "trained_at", "deployed_at", "dependencies"};
 
+// The keys as compact JSON writes them up to the value: the name, its
+// closing quote and the colon (the fast path compares these bytes first).
+inline constexpr std::array<std::string_view, kSlotCount> kSlotKeys = {
+    "kind\":",        "model\":",      "model_version\":", "id\":",
+    "ts\":",          "features\":",   "prediction\":",    "latency_ms\":",
+    "label\":",       "trained_at\":", "deployed_at\":",   "dependencies\":"};
+
+inline constexpr bool SlotKeysMatchNames() {
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    const std::string_view key = kSlotKeys[i];
+    if (key.size() != kSlotNames[i].size() + 2 || !key.starts_with(kSlotNames[i]) ||
+        !key.ends_with("\":")) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(SlotKeysMatchNames());
+
 // The slot of a top-level key, or -1. Called for every top-level key:
 // dispatch on length first so that most keys cost one comparison at most.
 inline int SlotOf(std::string_view key) {

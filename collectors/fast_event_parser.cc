@@ -4,7 +4,6 @@
 
 #include <array>
 #include <bit>
-#include <charconv>
 #include <cstring>
 
 #include "collectors/event_slots.h"
@@ -15,7 +14,6 @@
 namespace driftd::collectors {
 namespace {
 
-using fast_scan::AccumulateDigits;
 using fast_scan::IsDigit;
 using fast_scan::SameText;
 
@@ -42,8 +40,27 @@ struct FastEventParser::Cursor {
   bool non_ascii = false;
 
   char Peek() const { return p < end ? *p : '\0'; }
+  static bool IsSpace(char c) {
+    // One compare for the usual non-space byte, then a bit test.
+    constexpr std::uint64_t kSpaces =
+        (1ULL << ' ') | (1ULL << '\n') | (1ULL << '\r') | (1ULL << '\t');
+    const auto byte = static_cast<unsigned char>(c);
+    return byte <= ' ' && ((kSpaces >> byte) & 1) != 0;
+  }
   void SkipSpace() {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+    while (p < end && IsSpace(*p)) ++p;
+  }
+  // Consumes the two bytes a, b when they come next (one 16-bit compare;
+  // x86-64 and the SWAR code of fast_scan.h are little-endian).
+  bool NextTwoAre(char a, char b) {
+    if (end - p < 2) return false;
+    std::uint16_t two;
+    std::memcpy(&two, p, 2);
+    const auto expected = static_cast<std::uint16_t>(static_cast<unsigned char>(a) |
+                                                     (static_cast<unsigned char>(b) << 8));
+    if (two != expected) return false;
+    p += 2;
+    return true;
   }
   bool Consume(char c) {
     if (Peek() != c) return false;
@@ -52,7 +69,7 @@ struct FastEventParser::Cursor {
   }
   // After the opening quote: the contents up to the closing quote. Declines
   // escapes and control bytes (the general decoder unescapes or rejects).
-  bool String(std::string_view* out) {
+  [[gnu::always_inline]] bool String(std::string_view* out) {
     const char* start = p;
     // Eight bytes at a time while none is '"', '\\', a control byte or
     // non-ASCII (names and categories are short ASCII words); the byte loop
@@ -99,6 +116,43 @@ struct FastEventParser::Cursor {
   }
 };
 
+namespace {
+
+// *out = text. Categories and ids mostly keep their length from one event to
+// the next: then the bytes are overwritten in place (or left alone when
+// equal) instead of a call into std::string's general replace.
+[[gnu::always_inline]] inline void AssignText(std::string_view text, std::string* out) {
+  if (out->size() != text.size()) {
+    out->assign(text);
+  } else if (!SameText(*out, text)) {
+    std::memcpy(out->data(), text.data(), text.size());
+  }
+}
+
+// The name of a distinct_keys_ entry (the name, '"' and ':').
+std::string_view PredictedName(std::string_view expected) {
+  return expected.substr(0, expected.size() - 2);
+}
+
+}  // namespace
+
+// expected is a key (a distinct_keys_ or kSlotKeys entry): a name, its
+// closing quote and a colon. When the input at in.p (after the opening
+// quote) starts with exactly those bytes, sets *key to the name, steps past
+// the colon and returns true; else leaves in untouched. The bytes equal a
+// name that the string scan accepted before (ASCII, no escape or control
+// byte), so the scan would have read the same key.
+[[gnu::always_inline]] inline bool FastEventParser::ExpectKey(Cursor& in,
+                                                             std::string_view expected,
+                                                             std::string_view* key) {
+  const std::size_t n = expected.size();
+  if (static_cast<std::size_t>(in.end - in.p) < n) return false;
+  if (!SameText(std::string_view(in.p, n), expected)) return false;
+  *key = std::string_view(in.p, n - 2);
+  in.p += n;
+  return true;
+}
+
 [[gnu::always_inline]] inline bool FastEventParser::ParseScalar(Cursor& in, Token* out) {
   const char c = in.Peek();
   if (c == '"') {
@@ -107,85 +161,11 @@ struct FastEventParser::Cursor {
     return in.String(&out->text);
   }
   if (c == '-' || IsDigit(c)) {
-    // JSON number syntax, checked here because std::from_chars is laxer
-    // (leading zeros, "1.", ".5").
-    const char* start = in.p;
-    const char* p = start;
-    const char* end = in.end;
-    if (*p == '-') ++p;
-    if (p == end || !IsDigit(*p)) return false;
-    const char* int_start = p;
-    // All digits (integer and fraction part) as one integer, while it fits.
-    std::uint64_t mantissa = 0;
-    int digits = 0;
-    if (*p == '0') {
-      ++p;
-      digits = 1;
-    } else {
-      // Wraps past 19 digits, but then the number is declined below.
-      p = AccumulateDigits(p, end, &mantissa);
-      digits = static_cast<int>(p - int_start);
-      if (digits > 19) return false;  // beyond every 64-bit integer: general parser
-    }
-    const std::size_t int_digits = static_cast<std::size_t>(p - int_start);
-    bool integer = true;
-    int exponent = 0;  // power of ten to apply to mantissa
-    if (p < end && *p == '.') {
-      integer = false;
-      ++p;
-      if (p == end || !IsDigit(*p)) return false;
-      // Past 19 digits in all the mantissa wraps: from_chars below then.
-      const char* fraction = p;
-      p = AccumulateDigits(p, end, &mantissa);
-      exponent = -static_cast<int>(p - fraction);
-      digits -= exponent;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-      integer = false;
-      ++p;
-      bool negative_exponent = false;
-      if (p < end && (*p == '+' || *p == '-')) negative_exponent = *p++ == '-';
-      if (p == end || !IsDigit(*p)) return false;
-      int explicit_exponent = 0;
-      while (p < end && IsDigit(*p)) {
-        if (explicit_exponent < 10000) explicit_exponent = explicit_exponent * 10 + (*p - '0');
-        ++p;
-      }
-      exponent += negative_exponent ? -explicit_exponent : explicit_exponent;
-    }
-    in.p = p;
+    const char* next = fast_scan::ScanNumber(in.p, in.end, &out->number);
+    if (next == nullptr) return false;
+    in.p = next;
     out->kind = Token::Kind::kNumber;
-    out->integer = integer;
-    if (integer) {
-      // At most 18 digits always fit an int64 exactly; longer integers may
-      // be uint64 or out of range for the general parser: declined. "-0" is
-      // the integer 0 there too (+0.0 as a double), which the differential
-      // test pins down.
-      if (int_digits > 18) return false;
-      auto value = static_cast<std::int64_t>(mantissa);
-      if (*start == '-') value = -value;
-      out->int_value = value;
-      out->number = static_cast<double>(value);
-      return true;
-    }
-    // Clinger's fast path: a mantissa below 2^53 and a power of ten up to
-    // 1e22 are both exact doubles, so one IEEE multiplication or division
-    // gives the correctly rounded result, which simdjson also computes.
-    constexpr std::uint64_t kMaxExactMantissa = std::uint64_t{1} << 53;
-    static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                              1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    if (digits <= 19 && mantissa <= kMaxExactMantissa && exponent >= -22 && exponent <= 22) {
-      double value = static_cast<double>(mantissa);
-      value = exponent < 0 ? value / kPowersOfTen[-exponent] : value * kPowersOfTen[exponent];
-      out->number = *start == '-' ? -value : value;
-      return true;
-    }
-    // Otherwise std::from_chars, correctly rounded like simdjson's; out of
-    // range (1e400, 1e-400) is declined rather than interpreted.
-    if (p - start > 64) return false;
-    const std::from_chars_result result = std::from_chars(start, p, out->number);
-    return result.ec == std::errc() && result.ptr == p;
+    return true;
   }
   auto literal = [&in](std::string_view word) {
     if (static_cast<std::size_t>(in.end - in.p) < word.size() ||
@@ -211,14 +191,23 @@ struct FastEventParser::Cursor {
 }
 
 [[gnu::always_inline]] inline void FastEventParser::AssignValue(const Token& token, Value* out) {
+  // Numbers first and without the switch's indirect jump: most values.
+  if (token.kind == Token::Kind::kNumber) {
+    if (double* d = std::get_if<double>(out)) {
+      *d = token.number.value;
+    } else {
+      *out = token.number.value;
+    }
+    return;
+  }
   switch (token.kind) {
     case Token::Kind::kNull: *out = Missing{}; return;
     case Token::Kind::kTrue: *out = 1.0; return;
     case Token::Kind::kFalse: *out = 0.0; return;
-    case Token::Kind::kNumber: *out = token.number; return;
+    case Token::Kind::kNumber: *out = token.number.value; return;
     case Token::Kind::kString:
       if (auto* s = std::get_if<std::string>(out)) {
-        s->assign(token.text);
+        AssignText(token.text, s);
       } else {
         out->emplace<std::string>(token.text);
       }
@@ -229,45 +218,85 @@ struct FastEventParser::Cursor {
 
 // After '{': name -> scalar pairs, written over the event's previous features
 // in place (as the general decoder does, so a stream allocates nothing).
-bool FastEventParser::ParseFeatures(Cursor& in, Event* event) {
+bool FastEventParser::ParseFeatures(Cursor& cursor, Event* event) {
+  // A local copy of the cursor and the vectors' arrays: the byte stores of
+  // the loop (names, categories) could alias them otherwise, and the
+  // compiler would reload each after every store.
+  Cursor in = cursor;
   std::vector<Feature>& out = event->features;
+  Feature* features = out.data();
+  const std::string* expected = distinct_keys_.data();
   std::size_t count = 0;
-  bool known_keys = true;  // so far equal to distinct_keys_, in order
+  std::size_t reusable = out.size();
+  const std::size_t known = distinct_keys_.size();
+  // So far equal to the last duplicate-free key list, in order. While it
+  // holds, the next name is predicted: one comparison of the name, its
+  // closing quote and the colon replaces the string scan (a stream repeats
+  // its key order).
+  bool known_keys = true;
+  // Predictions are tried up to this count (none once a name differed).
+  std::size_t predictable = predict_keys_ ? known : 0;
   in.SkipSpace();
   if (in.Consume('}')) {
+    cursor = in;
     out.clear();
     return true;
   }
+  if (!in.Consume('"')) return false;
   Token token;
   while (true) {
+    // After the opening quote of a name.
     std::string_view key;
-    if (!in.Consume('"') || !in.String(&key)) return false;
-    in.SkipSpace();
-    if (!in.Consume(':')) return false;
+    if (count < predictable && ExpectKey(in, expected[count], &key)) {
+      // key is bytes equal to a name the scan accepted before; the colon
+      // is consumed.
+    } else {
+      if (!in.String(&key)) return false;
+      known_keys = known_keys && count < known &&
+                   SameText(key, PredictedName(expected[count]));
+      if (!known_keys) predictable = 0;
+      in.SkipSpace();
+      if (!in.Consume(':')) return false;
+    }
     in.SkipSpace();
     if (!ParseScalar(in, &token)) return false;
-    if (count == out.size()) out.emplace_back();
-    known_keys =
-        known_keys && count < distinct_keys_.size() && SameText(distinct_keys_[count], key);
-    Feature& feature = out[count++];
-    if (!SameText(feature.name, key)) feature.name.assign(key);
+    if (count == reusable) {
+      out.emplace_back();
+      ++reusable;
+      features = out.data();
+    }
+    Feature& feature = features[count++];
+    AssignText(key, &feature.name);
     AssignValue(token, &feature.value);
+    // Compact text: the comma and the next name's quote, in one compare.
+    if (in.NextTwoAre(',', '"')) continue;
     in.SkipSpace();
     if (in.Consume(',')) {
       in.SkipSpace();
+      if (!in.Consume('"')) return false;
       continue;
     }
     if (in.Consume('}')) break;
     return false;
   }
-  out.resize(count);
-  if (known_keys && count == distinct_keys_.size()) return true;
+  cursor = in;
+  if (count < reusable) out.resize(count);
+  if (known_keys && count == known) return true;
   std::vector<std::string_view> names;
   names.reserve(count);
   for (const Feature& feature : out) names.emplace_back(feature.name);
   if (json::FindDuplicate(names)) return false;
   distinct_keys_.resize(count);
-  for (std::size_t i = 0; i < count; ++i) distinct_keys_[i].assign(out[i].name);
+  predict_keys_ = true;
+  for (std::size_t i = 0; i < count; ++i) {
+    distinct_keys_[i].assign(out[i].name);
+    distinct_keys_[i].append("\":");
+    // A name with non-ASCII bytes must go through the scan, which flags
+    // the payload for UTF-8 validation.
+    for (char c : out[i].name) {
+      if (static_cast<unsigned char>(c) >= 0x80) predict_keys_ = false;
+    }
+  }
   return true;
 }
 
@@ -316,6 +345,7 @@ FastEventParser::FastEventParser(const config::Config& config) : config_(config)
     eligible_.push_back(IsDefaultFieldMap(model.fields));
   }
   keys_.reserve(32);
+  top_order_.fill(-1);
 }
 
 bool FastEventParser::TryDecode(std::string_view payload,
@@ -331,21 +361,38 @@ bool FastEventParser::TryDecode(std::string_view payload,
   Cursor in{payload.data(), payload.data() + payload.size()};
   std::array<Token, kSlotCount>& slots = slots_;  // valid where present has the bit
   std::uint32_t present = 0;  // bit i: slots[i] holds a non-null value
+  std::uint32_t seen = 0;     // bit i: the key of slot i was read (null too)
   bool features_seen = false;
-  keys_.clear();
+  keys_.clear();  // the keys without a slot
 
   in.SkipSpace();
   if (!in.Consume('{')) return false;
   in.SkipSpace();
   if (!in.Consume('}')) {
-    while (true) {
+    if (!in.Consume('"')) return false;
+    Token scratch;  // values of keys without a slot
+    for (std::size_t index = 0;; ++index) {
+      // After the opening quote of a key. The key of the same position in
+      // the last message is tried first (a stream repeats its key order);
+      // on a match the key, its quote and the colon are consumed.
       std::string_view key;
-      if (!in.Consume('"') || !in.String(&key)) return false;
-      keys_.push_back(key);
+      int slot = index < top_order_.size() ? top_order_[index] : -1;
+      if (slot < 0 || !ExpectKey(in, kSlotKeys[static_cast<std::size_t>(slot)], &key)) {
+        if (!in.String(&key)) return false;
+        in.SkipSpace();
+        if (!in.Consume(':')) return false;
+        slot = SlotOf(key);
+        if (index < top_order_.size()) top_order_[index] = static_cast<std::int8_t>(slot);
+      }
       in.SkipSpace();
-      if (!in.Consume(':')) return false;
-      in.SkipSpace();
-      const int slot = SlotOf(key);
+      // Duplicates: a slot's key is one bit; only keys without a slot (rare)
+      // go to the pairwise search below. The two sets cannot share a key.
+      if (slot >= 0) {
+        if (seen & (1u << slot)) return false;
+        seen |= 1u << slot;
+      } else {
+        keys_.push_back(key);
+      }
       if (in.Peek() == '{') {
         ++in.p;
         if (slot == kFeatures) {
@@ -358,17 +405,18 @@ bool FastEventParser::TryDecode(std::string_view payload,
         }
         slots[static_cast<std::size_t>(slot)].kind = Token::Kind::kObject;
         present |= 1u << slot;
-      } else {
-        Token token;
+      } else if (slot >= 0) {
+        Token& token = slots[static_cast<std::size_t>(slot)];
         if (!ParseScalar(in, &token)) return false;
-        if (slot >= 0 && token.kind != Token::Kind::kNull) {
-          slots[static_cast<std::size_t>(slot)] = token;
-          present |= 1u << slot;
-        }
+        if (token.kind != Token::Kind::kNull) present |= 1u << slot;
+      } else {
+        if (!ParseScalar(in, &scratch)) return false;
       }
+      if (in.NextTwoAre(',', '"')) continue;
       in.SkipSpace();
       if (in.Consume(',')) {
         in.SkipSpace();
+        if (!in.Consume('"')) return false;
         continue;
       }
       if (in.Consume('}')) break;
@@ -377,7 +425,7 @@ bool FastEventParser::TryDecode(std::string_view payload,
   }
   in.SkipSpace();
   if (in.p != in.end) return false;
-  if (json::FindDuplicate(keys_)) return false;
+  if (keys_.size() > 1 && json::FindDuplicate(keys_)) return false;
   if (in.non_ascii && !simdjson::validate_utf8(payload.data(), payload.size())) return false;
 
   // Model events (rare) go to the general decoder.
@@ -396,7 +444,7 @@ bool FastEventParser::TryDecode(std::string_view payload,
   }
   if (model == nullptr) return false;
   if (!eligible_[static_cast<std::size_t>(model - config_.models.data())]) return false;
-  event->model.assign(model->name);
+  AssignText(model->name, &event->model);
 
   event->kind = EventKind::kPrediction;
   if (present & (1u << kKind)) {
@@ -415,25 +463,28 @@ bool FastEventParser::TryDecode(std::string_view payload,
     }
   }
 
-  event->model_version.clear();
   if (present & (1u << kModelVersion)) {
     if (slots[kModelVersion].kind != Token::Kind::kString) return false;
-    event->model_version.assign(slots[kModelVersion].text);
+    AssignText(slots[kModelVersion].text, &event->model_version);
+  } else {
+    event->model_version.clear();
   }
   // Numeric ids (decimal or shortest double text) are left to the general path.
-  event->id.clear();
   if (present & (1u << kId)) {
     if (slots[kId].kind != Token::Kind::kString) return false;
-    event->id.assign(slots[kId].text);
+    AssignText(slots[kId].text, &event->id);
+  } else {
+    event->id.clear();
   }
 
   if (present & (1u << kTs)) {
     const Token& ts = slots[kTs];
     std::optional<Timestamp> parsed;
     if (ts.kind == Token::Kind::kString) {
-      parsed = ParseRfc3339(ts.text);
+      parsed = timestamps_.Parse(ts.text);
     } else if (ts.kind == Token::Kind::kNumber) {
-      parsed = ts.integer ? FromEpochSeconds(ts.int_value) : FromEpochSeconds(ts.number);
+      parsed = ts.number.integer ? FromEpochSeconds(ts.number.int_value)
+                                  : FromEpochSeconds(ts.number.value);
     }
     if (!parsed) return false;
     event->ts = *parsed;
@@ -455,7 +506,7 @@ bool FastEventParser::TryDecode(std::string_view payload,
       if (!has_label_ && !has_score_) return false;
       if (has_score_) {
         if (prediction_score_.kind != Token::Kind::kNumber) return false;
-        event->score = prediction_score_.number;
+        event->score = prediction_score_.number.value;
       }
       if (has_label_) {
         AssignValue(prediction_label_, &event->prediction.emplace());
@@ -470,8 +521,8 @@ bool FastEventParser::TryDecode(std::string_view payload,
   event->latency_ms.reset();
   if (present & (1u << kLatencyMs)) {
     const Token& latency = slots[kLatencyMs];
-    if (latency.kind != Token::Kind::kNumber || latency.number < 0) return false;
-    event->latency_ms = latency.number;
+    if (latency.kind != Token::Kind::kNumber || latency.number.value < 0) return false;
+    event->latency_ms = latency.number.value;
   }
 
   event->label.reset();

@@ -19,6 +19,13 @@
 // Keys must be distinct at the top level and in "features"; a repeated key is
 // declined (the general decoder rejects it as duplicate_key).
 //
+// A stream repeats its shape, so the parser remembers the last message's
+// top-level key order and feature names and first compares the bytes at each
+// key with the key expected there (name, closing quote and colon, as compact
+// JSON writes them); only a key that differs is scanned. Likewise the day of
+// the last RFC 3339 date is kept (Rfc3339Parser). These only save work: the
+// decoded Event and the accept/decline decision never depend on them.
+//
 // Thread-safety: not thread-safe (reuses scratch buffers); one per decoder.
 #ifndef DRIFTD_COLLECTORS_FAST_EVENT_PARSER_H_
 #define DRIFTD_COLLECTORS_FAST_EVENT_PARSER_H_
@@ -30,6 +37,8 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/fast_scan.h"
+#include "collectors/timestamp.h"
 #include "config/config.h"
 #include "detectors/event.h"
 #include "detectors/time.h"
@@ -56,14 +65,13 @@ class FastEventParser {
   struct Token {
     enum class Kind : std::uint8_t { kString, kNumber, kTrue, kFalse, kNull, kObject };
     Kind kind = Kind::kNull;
-    bool integer = false;     // a number without fraction or exponent
-    std::int64_t int_value = 0;  // when integer
-    double number = 0;        // every number, integers converted as the DOM path does
-    std::string_view text;    // strings: the raw (escape-free) contents
+    fast_scan::Number number{};  // numbers
+    std::string_view text;     // strings: the raw (escape-free) contents
   };
   struct Cursor;
 
   bool ParseScalar(Cursor& in, Token* out);
+  static bool ExpectKey(Cursor& in, std::string_view expected, std::string_view* key);
   bool ParseFeatures(Cursor& in, Event* event);
   bool ParsePrediction(Cursor& in);
   static void AssignValue(const Token& token, Value* out);
@@ -71,12 +79,20 @@ class FastEventParser {
   const config::Config& config_;
   std::vector<bool> eligible_;  // parallel to config.models: default field map
   const config::ModelConfig* cached_model_ = nullptr;
+  Rfc3339Parser timestamps_;
 
   // Per-message scratch.
   static constexpr std::size_t kSlots = 12;  // top-level keys read (see the .cc)
   std::array<Token, kSlots> slots_;
   std::vector<std::string_view> keys_;
-  std::vector<std::string> distinct_keys_;  // last duplicate-free features key list
+  // The slot of each top-level key of the last message, by position (-1:
+  // none): the key predicted there in the next message.
+  std::array<std::int8_t, 16> top_order_;
+  // The last duplicate-free features key list, each name followed by its
+  // closing quote and a colon (the bytes of compact JSON); predict_keys_ when
+  // all of them are ASCII (see the .cc).
+  std::vector<std::string> distinct_keys_;
+  bool predict_keys_ = false;
   bool has_label_ = false;                  // of a prediction object
   bool has_score_ = false;
   Token prediction_label_;

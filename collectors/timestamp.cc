@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 namespace driftd::collectors {
 namespace {
@@ -62,46 +63,67 @@ inline int TwoDigits(const char* p) {
   return (a > 9 || b > 9) ? -1 : static_cast<int>(a * 10 + b);
 }
 
-// The form producers emit almost always: "YYYY-MM-DDTHH:MM:SSZ" or
-// "YYYY-MM-DDTHH:MM:SS.fffZ" (upper-case T and Z, milliseconds). Returns
-// false when text is not of that form, so that the general parser decides;
-// true with *out set (nullopt for an impossible date or out-of-range field)
-// otherwise. Straight-line code: no loops over the text, no chrono.
-bool ParseCommonForm(std::string_view text, std::optional<Timestamp>* out) {
+// The time of day of the common form (below), the date part aside: false
+// when text is not of that form there; else true with *seconds_of_day,
+// *nanos and *in_range (false for a field out of range).
+inline bool CommonTimeOfDay(std::string_view text, std::int64_t* seconds_of_day,
+                            std::int64_t* nanos, bool* in_range) {
   if ((text.size() != 20 && text.size() != 24) || text.back() != 'Z') return false;
   const char* p = text.data();
-  if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
-  const int century = TwoDigits(p);
-  const int year_low = TwoDigits(p + 2);
-  const int month = TwoDigits(p + 5);
-  const int day = TwoDigits(p + 8);
+  if (p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
   const int hour = TwoDigits(p + 11);
   const int minute = TwoDigits(p + 14);
   const int second = TwoDigits(p + 17);
-  if ((century | year_low | month | day | hour | minute | second) < 0) return false;
-  std::int64_t nanos = 0;
+  if ((hour | minute | second) < 0) return false;
+  *nanos = 0;
   if (text.size() == 24) {
     const unsigned d = static_cast<unsigned char>(p[20]) - '0';
     const int rest = TwoDigits(p + 21);
     if (p[19] != '.' || d > 9 || rest < 0) return false;
-    nanos = (static_cast<std::int64_t>(d) * 100 + rest) * 1'000'000;
+    *nanos = (static_cast<std::int64_t>(d) * 100 + rest) * 1'000'000;
   }
+  *in_range = hour <= 23 && minute <= 59 && second <= 60;
+  *seconds_of_day = hour * 3600 + minute * 60 + second;
+  return true;
+}
+
+// The form producers emit almost always: "YYYY-MM-DDTHH:MM:SSZ" or
+// "YYYY-MM-DDTHH:MM:SS.fffZ" (upper-case T and Z, milliseconds). Returns
+// false when text is not of that form, so that the general parser decides;
+// true with *out set (nullopt for an impossible date or out-of-range field)
+// otherwise, and *days (days from the epoch to the date) when the date is
+// valid. Straight-line code: no loops over the text, no chrono.
+bool ParseCommonForm(std::string_view text, std::optional<Timestamp>* out,
+                     std::int64_t* days) {
+  std::int64_t seconds_of_day;
+  std::int64_t nanos;
+  bool in_range;
+  if (!CommonTimeOfDay(text, &seconds_of_day, &nanos, &in_range)) return false;
+  const char* p = text.data();
+  if (p[4] != '-' || p[7] != '-') return false;
+  const int century = TwoDigits(p);
+  const int year_low = TwoDigits(p + 2);
+  const int month = TwoDigits(p + 5);
+  const int day = TwoDigits(p + 8);
+  if ((century | year_low | month | day) < 0) return false;
   const int year = century * 100 + year_low;
-  if (hour > 23 || minute > 59 || second > 60 || month < 1 || month > 12 || day < 1 ||
+  if (month < 1 || month > 12 || day < 1 ||
       static_cast<unsigned>(day) > DaysInMonth(year, static_cast<unsigned>(month))) {
     *out = std::nullopt;
     return true;
   }
-  const std::int64_t days =
-      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  *out = Make(days * 86400 + hour * 3600 + minute * 60 + second, nanos);
+  *days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  *out = in_range ? Make(*days * 86400 + seconds_of_day, nanos) : std::nullopt;
   return true;
 }
 
 }  // namespace
 
 std::optional<Timestamp> ParseRfc3339(std::string_view text) {
-  if (std::optional<Timestamp> common; ParseCommonForm(text, &common)) return common;
+  std::int64_t days_unused;
+  if (std::optional<Timestamp> common; ParseCommonForm(text, &common, &days_unused)) {
+    return common;
+  }
   std::size_t pos = 0;
   int year, month, day, hour, minute, second;
   if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
@@ -158,6 +180,31 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   const std::int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return Make(seconds, nanos);
+}
+
+std::optional<Timestamp> Rfc3339Parser::Parse(std::string_view text) {
+  // The last date, and the common form after it: the date's validity and
+  // day count are known (ParseCommonForm would find the same).
+  if (has_date_ && text.size() >= 20 && std::memcmp(text.data(), date_.data(), 10) == 0) {
+    std::int64_t seconds_of_day;
+    std::int64_t nanos;
+    bool in_range;
+    if (CommonTimeOfDay(text, &seconds_of_day, &nanos, &in_range)) {
+      if (!in_range) return std::nullopt;
+      return Make(days_ * 86400 + seconds_of_day, nanos);
+    }
+  }
+  std::optional<Timestamp> common;
+  std::int64_t days;
+  if (ParseCommonForm(text, &common, &days)) {
+    if (common) {  // a valid date: remembered
+      std::memcpy(date_.data(), text.data(), date_.size());
+      days_ = days;
+      has_date_ = true;
+    }
+    return common;
+  }
+  return ParseRfc3339(text);
 }
 
 std::optional<Timestamp> FromEpochSeconds(std::int64_t seconds) { return Make(seconds, 0); }

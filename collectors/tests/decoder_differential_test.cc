@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <random>
 #include <sstream>
@@ -285,6 +286,116 @@ TEST_F(DifferentialTest, HandWrittenEdgeCases) {
   }
   EXPECT_GT(accepted, 100);
   EXPECT_GT(fast_handled_, 100);
+}
+
+// The fast path predicts each message's keys from the last one (top-level
+// keys by position, feature names in order) and compares bytes instead of
+// scanning. Every way a message can differ from the prediction must decode
+// exactly as the DOM decoder does: names that extend or shorten the
+// predicted one, spaces around the colon, another order, repeats in a
+// predicted position, non-ASCII and escaped names, and a payload ending
+// inside a predicted name.
+TEST_F(DifferentialTest, KeysDifferingFromThePredictedOnesDecodeIdentically) {
+  const std::string head =
+      R"({"kind":"prediction","model":"churn","model_version":"v1","id":"e-1",)"
+      R"("ts":"2026-01-01T00:00:00.100Z",)";
+  const std::string tail = R"(,"prediction":0.5,"latency_ms":3.25})";
+  auto event = [&](const std::string& features) {
+    return head + R"("features":{)" + features + "}" + tail;
+  };
+  const std::vector<std::string> sequence = {
+      event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0")"),
+      event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0")"),
+      event(R"("num_10":1.5,"num_2":-2.25,"cat_0":"c0")"),   // longer name
+      event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0")"),
+      event(R"("num_":1.5,"num_2":-2.25,"cat_0":"c0")"),     // shorter name
+      event(R"("num_1" :1.5,"num_2": -2.25,"cat_0" : "c0")"),  // spaces
+      event(R"("num_1":1.5, "num_2":-2.25 ,"cat_0":"c0" )"),
+      event(R"("num_2":1.5,"num_1":-2.25,"cat_0":"c0")"),    // order
+      event(R"("num_1":1.5,"num_1":-2.25,"cat_0":"c0")"),    // repeat
+      event(R"("num_1":1.5,"num_2":-2.25,"num_2":"c0")"),
+      event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0","num_1":4)"),
+      event(R"("num_1":1.5,"num_2":-2.25)"),                 // fewer
+      event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0","cat_1":"c1")"),  // more
+      event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0","cat_1":"c1")"),
+      event("\"n\xc3\xbcm\":1.5,\"num_2\":-2.25"),           // non-ASCII name
+      event("\"n\xc3\xbcm\":1.5,\"num_2\":-2.25"),
+      event("\"n\xc3\":1.5,\"num_2\":-2.25"),                // invalid UTF-8
+      event(R"("num_1":1.5,"num_2":-2.25)"),
+      event(R"("num\u005f1":1.5,"num_2":-2.25)"),            // escaped name
+      event(R"("num_1":1.5,"num_2":-2.25)"),
+      event(R"("num_1":1.5,"num_2":-2.25,"":1)"),            // empty name
+      event(R"("num_1":1.5,"num_2":-2.25,"":1)"),
+      event(R"("num_1":1.5,"num_2\":-2.25)"),
+      // Top level: another order, a repeat in a predicted position, an
+      // unknown key where a known one was, a key extending a known one.
+      R"({"model":"churn","kind":"prediction","id":"e-2","features":{"num_1":1,"num_2":2}})",
+      R"({"model":"churn","kind":"prediction","id":"e-2","features":{"num_1":1,"num_2":2}})",
+      R"({"model":"churn","model":"churn","id":"e-2","features":{"num_1":1,"num_2":2}})",
+      R"({"model":"churn","kinds":"prediction","id":"e-2","features":{"num_1":1,"num_2":2}})",
+      R"({"model":"churn","kind":"input","idx":"e-2","id":"e-3","features":{"num_1":1}})",
+      R"({"model":"churn","kind":"input","idx":"e-2","idx":"e-3","features":{"num_1":1}})",
+      R"({"model":"churn","kind" : "input","id":"e-2","features":{"num_1":1}})",
+      R"({"model":"churn","kind":"input","id":"e-2","features":{"num_1":1},)"
+      R"("ts":"2026-01-01T00:00:01Z"})",
+  };
+  int accepted = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : sequence) accepted += Check(text) ? 1 : 0;
+  }
+  // Payloads cut inside or right after a predicted name (the prediction
+  // must not read past the end).
+  const std::string full = event(R"("num_1":1.5,"num_2":-2.25,"cat_0":"c0")");
+  for (std::size_t cut = 1; cut <= full.size(); ++cut) {
+    Check(full);
+    accepted += Check(full.substr(0, cut)) ? 1 : 0;
+  }
+  EXPECT_GT(accepted, 2 * 20);
+  EXPECT_GT(fast_handled_, 2 * 15);
+}
+
+// Short plain decimals ("D.F" ending within 8 bytes) are read with one
+// conversion; every spelling must give the bits of std::from_chars (the
+// correctly rounded value) and of the DOM decoder, and every near miss
+// (leading zeros, a missing digit, an exponent, a second point) the DOM
+// decoder's outcome.
+TEST_F(DifferentialTest, ShortDecimalsMatchFromCharsBitForBit) {
+  std::mt19937_64 rng(8);
+  const std::vector<std::string> after = {",\"z\":1}}", "}}", " ,\"z\":1}}", "e1,\"z\":1}}",
+                                          "E-2}}", ".5}}", "x}}", "0}}"};
+  int checked = 0;
+  for (int int_digits = 1; int_digits <= 7; ++int_digits) {
+    for (int fraction_digits = 0; fraction_digits <= 7; ++fraction_digits) {
+      for (int trial = 0; trial < 12; ++trial) {
+        std::string number = trial % 3 == 0 ? "-" : "";
+        for (int i = 0; i < int_digits; ++i) {
+          // Leading zeros now and then (invalid JSON past one digit).
+          const bool nonzero = i == 0 && trial % 4 != 1;
+          number += static_cast<char>('0' + (nonzero ? 1 + rng() % 9 : rng() % 10));
+        }
+        if (fraction_digits > 0 || trial % 5 == 0) number += '.';
+        for (int i = 0; i < fraction_digits; ++i) number += static_cast<char>('0' + rng() % 10);
+        for (const std::string& rest : after) {
+          const std::string prefix = R"({"model":"churn","features":{"x":)";
+          const std::string text = prefix + number + rest;
+          if (Check(text)) {
+            // The accepted number is the longest numeric prefix there, which
+            // from_chars reads too (exponents and appended digits included).
+            double expected = 0;
+            const auto result =
+                std::from_chars(text.data() + prefix.size(), text.data() + text.size(), expected);
+            ASSERT_EQ(result.ec, std::errc()) << text;
+            const double got = std::get<double>(fast_event_.features[0].value);
+            EXPECT_TRUE(SameBits(got, expected)) << text;
+            ++checked;
+          }
+          if (HasFailure()) return;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 1000);
+  EXPECT_GT(fast_handled_, 1000);
 }
 
 // A reused Event after a fast decode of a full event, then minimal events

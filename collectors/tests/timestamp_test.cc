@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace driftd::collectors {
 namespace {
@@ -157,6 +158,52 @@ TEST(Rfc3339Test, NearMissesOfCommonFormUseGeneralRules) {
   EXPECT_FALSE(ParseRfc3339("2100-02-29T00:00:00Z").has_value());
   EXPECT_EQ(ParseRfc3339("2400-02-29T00:00:00Z"), std::nullopt);  // beyond 2262
   EXPECT_TRUE(ParseRfc3339("2096-02-29T00:00:00.000Z").has_value());
+}
+
+// Rfc3339Parser reuses the day of the last date; it must return what
+// ParseRfc3339 returns for every text, whatever came before. The reference
+// is ParseRfc3339 itself (checked against GNU date above). A stream of
+// timestamps over a few dates, each sometimes mutated in one byte, covers
+// cached dates with bad times, date changes, and texts that only share the
+// date prefix.
+TEST(Rfc3339ParserTest, AgreesWithParseRfc3339OnEveryText) {
+  Rfc3339Parser parser;
+  const std::vector<std::string> fixed = {
+      "2026-11-27T01:02:03.456Z", "2026-11-27T23:59:60Z",  "2026-11-27T24:00:00Z",
+      "2026-11-27T23:60:00Z",     "2026-11-27T23:59:61Z",  "2026-11-27t01:02:03Z",
+      "2026-11-27T01:02:03.45Z",  "2026-11-27T01:02:03+01:00", "2026-11-27T01:02:03,456Z",
+      "2026-11-27T01:02:03.4a6Z", "2026-11-27",             "2026-11-27T01:02:03",
+      "2026-11-27 01:02:03Z",     "2026-11-27T1:02:03.456Z", "2262-04-11T23:47:16Z",
+      "2262-04-11T23:47:17Z",     "2262-04-11T23:47:16.854Z", "2262-04-11T23:47:16.855Z",
+      "2024-02-29T00:00:00Z",     "2024-02-29T12:00:00.001Z", "2023-02-29T00:00:00Z",
+      "2023-02-29T00:00:00Z",     "1970-01-01T00:00:00Z",  "1969-12-31T23:59:59Z",
+      "1969-12-31T23:59:59Z",
+  };
+  int accepted = 0;
+  for (const std::string& text : fixed) {
+    const std::optional<Timestamp> expected = ParseRfc3339(text);
+    EXPECT_EQ(parser.Parse(text), expected) << text;
+    EXPECT_EQ(parser.Parse(text), expected) << text << " (again)";
+    accepted += expected ? 1 : 0;
+  }
+  std::mt19937_64 rng(3339);
+  const std::vector<std::string> dates = {"2026-11-27", "2026-11-28", "2024-02-29", "2100-02-29"};
+  const std::string bytes = "0123456789:.TtZz-+ x";
+  for (int i = 0; i < 20000; ++i) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d.%03dZ", dates[rng() % dates.size()].c_str(),
+                  static_cast<int>(rng() % 26), static_cast<int>(rng() % 62),
+                  static_cast<int>(rng() % 62), static_cast<int>(rng() % 1000));
+    std::string s = text;
+    if (rng() % 4 == 0) s = s.substr(0, 19) + "Z";  // whole seconds
+    if (rng() % 3 == 0) s[rng() % s.size()] = bytes[rng() % bytes.size()];
+    const std::optional<Timestamp> expected = ParseRfc3339(s);
+    ASSERT_EQ(parser.Parse(s), expected) << s;
+    accepted += expected ? 1 : 0;
+  }
+  // Both outcomes are exercised.
+  EXPECT_GT(accepted, 5000);
+  EXPECT_LT(accepted, 20000);
 }
 
 TEST(EpochSecondsTest, Integers) {
