@@ -29,10 +29,23 @@ std::unique_ptr<CsvReader> CsvReader::FromStream(std::FILE* file, std::string* e
   return reader;
 }
 
+std::unique_ptr<CsvReader> CsvReader::FromMemory(const char* data, std::size_t size, bool has_header,
+                                                 std::string* error, const CsvOptions& options) {
+  std::unique_ptr<CsvReader> reader(new CsvReader(nullptr, false, options));
+  reader->buf_ = data;
+  reader->in_memory_ = true;
+  reader->end_ = size;
+  reader->eof_ = true;
+  if (has_header && !reader->ReadHeader(error)) return nullptr;
+  return reader;
+}
+
 CsvReader::CsvReader(std::FILE* file, bool owned, const CsvOptions& options)
     : file_(file), owned_(owned), options_(options) {
   if (options_.block_bytes < 16) options_.block_bytes = 16;
-  buffer_.resize(options_.block_bytes + kPadding);
+  // No block buffer in memory (FromMemory passes no file).
+  if (file_ != nullptr) buffer_.resize(options_.block_bytes + kPadding);
+  buf_ = buffer_.data();
 }
 
 CsvReader::~CsvReader() {
@@ -40,16 +53,18 @@ CsvReader::~CsvReader() {
 }
 
 bool CsvReader::Refill(std::size_t keep_from) {
-  if (eof_) return false;
+  if (eof_ || in_memory_) return false;
   // Keep the partial record at the front, then fill the rest; grow the
   // buffer when the partial record already fills it.
   const std::size_t kept = end_ - keep_from;
   if (keep_from > 0) std::memmove(buffer_.data(), buffer_.data() + keep_from, kept);
   pos_ -= keep_from;
+  consumed_ += keep_from;
   end_ = kept;
   // The last kPadding bytes are never filled: FieldLength reads words.
   if (buffer_.size() - kPadding - end_ < options_.block_bytes / 2) {
     buffer_.resize((buffer_.size() - kPadding) * 2 + kPadding);
+    buf_ = buffer_.data();
   }
   const std::size_t n =
       std::fread(buffer_.data() + end_, 1, buffer_.size() - kPadding - end_, file_);
@@ -101,7 +116,7 @@ int CsvReader::ParseRecord(std::vector<std::string_view>* fields, std::string* e
   escaped_fields_.clear();
   record_lines_ = 0;
   const char delim = options_.delimiter;
-  const char* buf = buffer_.data();
+  const char* buf = buf_;
   std::size_t p = pos_;
   while (true) {
     if (p >= end_) {
@@ -112,6 +127,7 @@ int CsvReader::ParseRecord(std::vector<std::string_view>* fields, std::string* e
       return 1;
     }
     if (buf[p] == '"') {
+      ++quoted_fields_;
       const std::size_t start = p + 1;
       std::size_t q = start;
       bool escaped = false;
@@ -204,9 +220,8 @@ CsvReader::Status CsvReader::Next(std::vector<std::string_view>* fields, std::st
       return Status::kEnd;
     }
     // Blank lines (LF or CRLF) are skipped.
-    if (buffer_[pos_] == '\n' ||
-        (buffer_[pos_] == '\r' && pos_ + 1 < end_ && buffer_[pos_ + 1] == '\n')) {
-      pos_ += buffer_[pos_] == '\r' ? 2 : 1;
+    if (buf_[pos_] == '\n' || (buf_[pos_] == '\r' && pos_ + 1 < end_ && buf_[pos_ + 1] == '\n')) {
+      pos_ += buf_[pos_] == '\r' ? 2 : 1;
       ++line_;
       ++blank_lines_;
       continue;
@@ -231,6 +246,13 @@ CsvReader::Status CsvReader::Next(std::vector<std::string_view>* fields, std::st
       }
       continue;
     }
+    if (in_memory_ && record_end_ - pos_ > options_.max_record_bytes) {
+      *error = "line " + std::to_string(line_) + ": record longer than " +
+               std::to_string(options_.max_record_bytes) + " bytes";
+      fields->clear();
+      failed_ = true;
+      return Status::kError;
+    }
     record_line_ = line_;
     line_ += record_lines_;
     pos_ = record_end_;
@@ -239,7 +261,7 @@ CsvReader::Status CsvReader::Next(std::vector<std::string_view>* fields, std::st
 }
 
 bool CsvReader::ReadHeader(std::string* error) {
-  if (Refill(0) && end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+  if ((in_memory_ || Refill(0)) && end_ >= 3 && std::memcmp(buf_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   std::vector<std::string_view> fields;
   const Status s = Next(&fields, error);
   if (s == Status::kError) return false;

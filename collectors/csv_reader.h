@@ -21,6 +21,12 @@
 // record once the field vector has grown; only quoted fields with ""
 // escapes are copied (into one scratch string per record).
 //
+// In memory (FromMemory): the records of a byte range the caller keeps
+// alive, with no copy and no block reads; a range can start after a header
+// read elsewhere (has_header false), so a file can be cut at line breaks
+// and its pieces read on several threads. quoted_fields() tells the caller
+// whether such a cut could have fallen inside a quoted field.
+//
 // Thread-safety: none; one owner. Not copyable (owns the FILE).
 #ifndef DRIFTD_COLLECTORS_CSV_READER_H_
 #define DRIFTD_COLLECTORS_CSV_READER_H_
@@ -51,6 +57,15 @@ class CsvReader {
   // prefixes nothing but is kept for messages by callers.
   [[nodiscard]] static std::unique_ptr<CsvReader> FromStream(std::FILE* file, std::string* error,
                                                              const CsvOptions& options = {});
+  // Over [data, data + size), which must stay valid and have kPadding
+  // readable bytes past its end (word-at-a-time scans). Reads the header
+  // first when has_header; otherwise header() is empty and every line is a
+  // record. Line numbers count from 1 at `data`. A record longer than
+  // max_record_bytes is an error, as in a stream.
+  [[nodiscard]] static std::unique_ptr<CsvReader> FromMemory(const char* data, std::size_t size, bool has_header,
+                                                             std::string* error, const CsvOptions& options = {});
+  // Readable bytes FromMemory needs past the end of its range.
+  static constexpr std::size_t kPadding = 8;
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -60,6 +75,11 @@ class CsvReader {
   // The next record. On kRecord, *fields holds views valid until the next
   // call. On kError, *error says what and where; the reader is then done.
   [[nodiscard]] Status Next(std::vector<std::string_view>* fields, std::string* error);
+
+  // Offset (from the start of the input) where the next record starts.
+  std::size_t offset() const { return consumed_ + pos_; }
+  // Quoted fields read so far (header included).
+  std::uint64_t quoted_fields() const { return quoted_fields_; }
 
   // 1-based line number where the last returned record started.
   std::uint64_t record_line() const { return record_line_; }
@@ -73,14 +93,17 @@ class CsvReader {
   // input, -1 error.
   int ParseRecord(std::vector<std::string_view>* fields, std::string* error);
 
-  // Readable bytes past the filled part of buffer_ (word-at-a-time scans).
-  static constexpr std::size_t kPadding = 8;
   bool ReadHeader(std::string* error);
 
   std::FILE* file_;
   bool owned_;
   CsvOptions options_;
   std::string buffer_;
+  // The bytes parsed: buffer_'s, or the caller's in memory.
+  const char* buf_ = nullptr;
+  bool in_memory_ = false;
+  std::size_t consumed_ = 0;  // input bytes dropped from the front of buffer_
+  std::uint64_t quoted_fields_ = 0;
   std::size_t pos_ = 0;  // start of the unparsed input
   std::size_t end_ = 0;  // end of the valid bytes
   bool eof_ = false;

@@ -1,7 +1,8 @@
 // driftd report: read both tables, evaluate every shared column (and every
-// chunk when asked), decide, print. The two files are read on two threads
-// and the columns evaluated on up to --threads workers; every result goes to
-// its column's slot, so the output is the same whatever the thread count.
+// chunk when asked), decide, print. The two files are read together, cut
+// into ranges, on up to --threads workers (ReadTables), and the columns
+// evaluated on as many; every result goes to its column's slot, so the
+// output is the same whatever the thread count.
 // Without chunks each column is sorted in place (no copy); with chunks one
 // sorted copy of the column's reference exists per worker while it runs.
 #include "daemon/report_cmd.h"
@@ -251,25 +252,6 @@ void ForEachIndex(std::size_t n, std::size_t threads, Fn fn) {
   for (std::thread& t : pool) t.join();
 }
 
-// Reads the two tables, the current one on a second thread when allowed.
-void ReadBoth(const std::string& ref_path, const std::string& cur_path, const TableOptions& options,
-              std::size_t threads, std::optional<Table>* ref, std::optional<Table>* cur, std::string* ref_error,
-              std::string* cur_error) {
-  std::thread second;
-  if (threads > 1) {
-    try {
-      second = std::thread([&] { *cur = ReadTable(cur_path, options, cur_error); });
-    } catch (const std::system_error&) {
-    }
-  }
-  *ref = ReadTable(ref_path, options, ref_error);
-  if (second.joinable()) {
-    second.join();
-  } else {
-    *cur = ReadTable(cur_path, options, cur_error);
-  }
-}
-
 }  // namespace
 
 int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -336,16 +318,17 @@ int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::
   }
   const std::size_t threads =
       a.threads > 0 ? a.threads : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
-  std::string ref_error, cur_error;
-  std::optional<Table> ref, cur;
-  ReadBoth(a.reference, a.current, options, threads, &ref, &cur, &ref_error, &cur_error);
+  std::vector<std::string> read_errors;
+  std::vector<std::optional<Table>> tables = ReadTables({a.reference, a.current}, options, threads, &read_errors);
+  std::optional<Table>& ref = tables[0];
+  std::optional<Table>& cur = tables[1];
   // The reference's error first, as a sequential read would report it.
   if (!ref) {
-    err << "driftd report: " << ref_error << "\n";
+    err << "driftd report: " << read_errors[0] << "\n";
     return 1;
   }
   if (!cur) {
-    err << "driftd report: " << cur_error << "\n";
+    err << "driftd report: " << read_errors[1] << "\n";
     return 1;
   }
   for (const Table* t : {&*ref, &*cur}) {

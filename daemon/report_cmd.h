@@ -8,9 +8,9 @@
 //
 // A and B are CSV files with a header, or JSONL events. Every column the two
 // share is tested (or those of --columns, or the config model's features).
-// --threads: the two files are read on two threads and the columns
-// evaluated on up to N (default: one per core, at most 4); the report is
-// byte-for-byte the same for every N.
+// --threads: the two files are read at once, a CSV file cut at line breaks
+// into ranges, and the columns evaluated, on up to N threads (default: one
+// per core, at most 4); the report is byte-for-byte the same for every N.
 // Exit codes: 0 report written (whether or not anything drifted), 1 input
 // error (unreadable or malformed file, no shared column), 2 usage or
 // configuration error.

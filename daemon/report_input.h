@@ -13,7 +13,8 @@
 // Rows whose field count differs from the header's are skipped and counted
 // (the first few line numbers are kept for the warning).
 //
-// Memory: each numeric value is held once (8 bytes, row order, exact);
+// Memory: each numeric value is held once (8 bytes, row order, exact) once
+// the table is built (twice while it is built: read, then summarized);
 // categorical columns hold counts per chunk. Nothing else of the file is
 // kept.
 #ifndef DRIFTD_DAEMON_REPORT_INPUT_H_
@@ -76,12 +77,29 @@ struct TableOptions {
   // JSONL only: also read each event's prediction as the column
   // kPredictionColumnName (driftd baseline of a model with a prediction).
   bool prediction_column = false;
+  // ReadTables on several threads: the smallest range of a CSV file read
+  // apart (tests lower it to cut small files).
+  std::size_t min_part_bytes = std::size_t{1} << 18;
 };
 
 // Reads `path` (CSV, or JSONL when the name ends in .jsonl/.ndjson or the
 // first byte is '{'). std::nullopt with *error set on a hard error.
 [[nodiscard]] std::optional<Table> ReadTable(const std::string& path, const TableOptions& options,
                                              std::string* error);
+
+// Reads every path as ReadTable would, on up to `threads` threads: the
+// files at once, and an unchunked CSV file cut at line breaks into ranges
+// read apart and joined in order. The tables are exactly ReadTable's
+// (values in row order, first-seen category order, line numbers): a file
+// whose ranges cannot be joined exactly (a quoted field, a column whose
+// type differs between ranges, a category tally that overflowed in a later
+// range, an error) is read again in one range. Result i is std::nullopt with
+// (*errors)[i] set on a hard error.
+// Memory: each file is mapped read-only while it is read (no copy); each
+// range holds its own numbers until they are joined.
+[[nodiscard]] std::vector<std::optional<Table>> ReadTables(const std::vector<std::string>& paths,
+                                                           const TableOptions& options, std::size_t threads,
+                                                           std::vector<std::string>* errors);
 
 }  // namespace driftd
 

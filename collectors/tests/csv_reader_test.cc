@@ -44,6 +44,83 @@ Parsed ParseText(const std::string& text, std::size_t block = 1 << 20) {
 
 using Rows = std::vector<std::vector<std::string>>;
 
+// The same through FromMemory (the text copied with CsvReader::kPadding
+// bytes after it), header first when has_header.
+Parsed ParseMemory(const std::string& text, bool has_header, std::uint64_t* quoted = nullptr,
+                   std::size_t* body = nullptr) {
+  Parsed out;
+  const std::string padded = text + std::string(CsvReader::kPadding, 'x');
+  auto reader = CsvReader::FromMemory(padded.data(), text.size(), has_header, &out.error);
+  if (reader) {
+    if (has_header) out.records.push_back(reader->header());
+    if (body != nullptr) *body = reader->offset();
+    std::vector<std::string_view> fields;
+    while (true) {
+      const auto s = reader->Next(&fields, &out.error);
+      if (s != CsvReader::Status::kRecord) break;
+      out.records.emplace_back(fields.begin(), fields.end());
+      out.lines.push_back(reader->record_line());
+    }
+    out.blank_lines = reader->blank_lines();
+    if (quoted != nullptr) *quoted = reader->quoted_fields();
+  }
+  return out;
+}
+
+// Oracle: the stream reader (block by block) on the same texts.
+TEST(CsvReader, MemoryGivesTheStreamRecords) {
+  const std::vector<std::string> texts = {
+      "a,b\n1,2\n3,4\n",
+      "a,b\r\n1,2\r\n3,4",
+      "name,text\nx,\"a,b\"\ny,\"say \"\"hi\"\"\"\nz,\"two\nlines\"\nw,\"\"\n",
+      "a,b,c\n,,\n1,,3\n1,2,",
+      "a\n1\n\n\r\n2\n",
+      "\xEF\xBB\xBFx,y\n1,2\n",
+      "a,b\n1\n1,2,3\n",
+      "a,b\n1,\"unterminated\n",
+      "a,b\n1,\"x\"y\n",
+      "a,a\n",
+      ",\n1,2\n"};
+  for (const std::string& text : texts) {
+    const Parsed stream = ParseText(text, 16);
+    const Parsed memory = ParseMemory(text, true);
+    EXPECT_EQ(memory.records, stream.records) << text;
+    EXPECT_EQ(memory.lines, stream.lines) << text;
+    EXPECT_EQ(memory.blank_lines, stream.blank_lines) << text;
+    EXPECT_EQ(memory.error, stream.error) << text;
+  }
+}
+
+// A range read without its header: the records after the header, lines
+// counted from the range's start; offset() is where the body starts.
+TEST(CsvReader, MemoryRangeWithoutHeader) {
+  const std::string text = "h1,h2\r\nx,\"q\"\n\ny,2\n";
+  std::size_t body = 0;
+  std::uint64_t quoted = 0;
+  const Parsed whole = ParseMemory(text, true, &quoted, &body);
+  EXPECT_EQ(body, 7u);  // "h1,h2\r\n"
+  EXPECT_EQ(quoted, 1u);
+  const Parsed range = ParseMemory(text.substr(body), false);
+  EXPECT_EQ(range.records, (Rows{{"x", "q"}, {"y", "2"}}));
+  EXPECT_EQ(range.records, Rows(whole.records.begin() + 1, whole.records.end()));
+  EXPECT_EQ(range.lines, (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_EQ(whole.lines, (std::vector<std::uint64_t>{2, 4}));
+}
+
+TEST(CsvReader, MemoryRecordLongerThanTheLimitIsAnError) {
+  const std::string text = "a\nshort\n" + std::string(100, 'x') + "\n";
+  const std::string padded = text + std::string(CsvReader::kPadding, '\0');
+  std::string error;
+  CsvOptions options;
+  options.max_record_bytes = 64;
+  auto reader = CsvReader::FromMemory(padded.data(), text.size(), true, &error, options);
+  ASSERT_NE(reader, nullptr) << error;
+  std::vector<std::string_view> fields;
+  EXPECT_EQ(reader->Next(&fields, &error), CsvReader::Status::kRecord);
+  EXPECT_EQ(reader->Next(&fields, &error), CsvReader::Status::kError);
+  EXPECT_NE(error.find("line 3: record longer than 64 bytes"), std::string::npos) << error;
+}
+
 TEST(CsvReader, SimpleRecords) {
   const Parsed p = ParseText("a,b\n1,2\n3,4\n");
   EXPECT_EQ(p.error, "");

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -181,6 +183,168 @@ TEST(ReportInput, RaggedRowsAreSkippedWithTheirLines) {
   EXPECT_EQ(t.rows, 2u);
   EXPECT_EQ(t.ragged_rows, 2u);
   EXPECT_EQ(t.ragged_lines, (std::vector<std::uint64_t>{3, 4}));
+}
+
+// Every part of two tables that a report reads, compared field by field.
+void ExpectSameTable(const Table& a, const Table& b, const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(a.rows, b.rows);
+  EXPECT_EQ(a.ragged_rows, b.ragged_rows);
+  EXPECT_EQ(a.ragged_lines, b.ragged_lines);
+  EXPECT_EQ(a.chunk_rows, b.chunk_rows);
+  ASSERT_EQ(a.columns.size(), b.columns.size());
+  for (std::size_t i = 0; i < a.columns.size(); ++i) {
+    const TableColumn& x = a.columns[i];
+    const TableColumn& y = b.columns[i];
+    SCOPED_TRACE(x.name);
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.type, y.type);
+    EXPECT_EQ(x.forced, y.forced);
+    EXPECT_EQ(x.numeric, y.numeric);
+    const auto xs = x.numeric.sample();
+    const auto ys = y.numeric.sample();
+    EXPECT_TRUE(std::equal(xs.begin(), xs.end(), ys.begin(), ys.end()));  // row order, bit for bit
+    EXPECT_EQ(x.numeric.mean(), y.numeric.mean());
+    EXPECT_EQ(x.numeric.variance(), y.numeric.variance());
+    EXPECT_EQ(x.chunk_starts, y.chunk_starts);
+    ASSERT_EQ(x.chunk_counts.size(), y.chunk_counts.size());
+    for (std::size_t k = 0; k < x.chunk_counts.size(); ++k) {
+      EXPECT_EQ(x.chunk_counts[k].entries(), y.chunk_counts[k].entries());
+      EXPECT_EQ(x.chunk_counts[k].overflow(), y.chunk_counts[k].overflow());
+    }
+    EXPECT_EQ(x.counts.entries(), y.counts.entries());  // first-seen order
+    EXPECT_EQ(x.counts.overflow(), y.counts.overflow());
+    EXPECT_EQ(x.missing, y.missing);
+    EXPECT_EQ(x.nan, y.nan);
+    EXPECT_EQ(x.inf, y.inf);
+    EXPECT_EQ(x.non_numeric, y.non_numeric);
+  }
+}
+
+// A table as CSV lines: plain, and with every field quoted (which CsvReader
+// reads; the plain file takes the quote-free scan and, on several threads,
+// is cut into ranges).
+struct TwoSpellings {
+  std::string plain, quoted;
+  void Line(const std::vector<std::string>& fields, const char* end = "\n") {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      plain += (i ? "," : "") + fields[i];
+      quoted += (i ? ",\"" : "\"") + fields[i] + "\"";
+    }
+    plain += end;
+    quoted += end;
+  }
+  void Raw(const std::string& text) {
+    plain += text;
+    quoted += text;
+  }
+};
+
+// Random rows: numbers (some NaN, inf, missing, padded with blanks),
+// categories of one to forty bytes, a column that turns categorical at row
+// `turn` (none when 0), blank lines, CRLF lines and ragged rows.
+TwoSpellings RandomTable(std::uint64_t seed, int rows, int turn) {
+  std::mt19937_64 rng(seed);
+  TwoSpellings t;
+  t.Line({"num", "cat", "code", "turns", "skipped"});
+  for (int r = 0; r < rows; ++r) {
+    const std::uint64_t k = rng();
+    std::string num = std::to_string(static_cast<double>(k % 100000) / 100.0);
+    if (k % 97 == 0) num = "nan";
+    if (k % 89 == 0) num = "-inf";
+    if (k % 83 == 0) num = "";
+    if (k % 79 == 0) num = " " + num + " ";
+    std::string cat = k % 7 == 0 ? "a-rather-long-category-name-" + std::to_string(k % 5) : std::to_string(k % 13);
+    if (k % 71 == 0) cat = "NA";
+    const std::string code = std::string(1, static_cast<char>('A' + k % 26)) + std::to_string(k % 3);
+    const std::string turns = turn > 0 && r >= turn ? "x" + std::to_string(k % 4) : std::to_string(k % 50) + ".50";
+    if (k % 61 == 0) {
+      t.Line({num, cat});  // ragged
+    } else if (k % 67 == 0) {
+      t.Raw(k % 2 ? "\n" : "\r\n");  // blank
+    } else {
+      t.Line({num, cat, code, turns, "s"}, k % 5 == 0 ? "\r\n" : "\n");
+    }
+  }
+  return t;
+}
+
+std::optional<Table> ReadParallel(const std::string& path, TableOptions options, std::size_t threads) {
+  options.min_part_bytes = 64;  // cut even a small file into many ranges
+  std::vector<std::string> errors;
+  std::vector<std::optional<Table>> tables = ReadTables({path, path}, options, threads, &errors);
+  EXPECT_TRUE(tables[0].has_value()) << errors[0];
+  EXPECT_TRUE(tables[1].has_value()) << errors[1];
+  if (tables[0] && tables[1]) ExpectSameTable(*tables[0], *tables[1], "the same file twice");
+  return std::move(tables[0]);
+}
+
+// Oracle: CsvReader's reading of the same table with every field quoted.
+// Cases: ranges that join (categories forced, no cap reached); a column
+// turning categorical early (every later range converts numbers) or in the
+// last range (types differ); a category cap overflowing in every range.
+TEST(ReportInput, RangesReadOnThreadsGiveTheOneReaderTable) {
+  struct Case {
+    int turn;
+    bool force_cat;
+    std::size_t max_categories;
+  };
+  for (const Case& c : {Case{0, true, 1000}, Case{150, false, 1000}, Case{2900, true, 1000}, Case{0, true, 40}}) {
+    const TwoSpellings t = RandomTable(3 + static_cast<std::uint64_t>(c.turn), 3000, c.turn);
+    const std::string name = "ranges" + std::to_string(c.turn) + "_" + std::to_string(c.max_categories);
+    const std::string plain = WriteFile(name + ".csv", t.plain);
+    const std::string quoted = WriteFile(name + "_quoted.csv", t.quoted);
+    TableOptions options;
+    options.forced["code"] = config::FeatureType::kCategorical;
+    if (c.force_cat) options.forced["cat"] = config::FeatureType::kCategorical;
+    options.only = {"num", "cat", "code", "turns"};
+    options.max_categories = c.max_categories;  // "code" has 78 values
+    const Table oracle = Read(quoted, options);
+    ASSERT_EQ(oracle.Find("turns")->type,
+              c.turn > 0 ? config::FeatureType::kCategorical : config::FeatureType::kNumeric);
+    ASSERT_EQ(oracle.Find("num")->type, config::FeatureType::kNumeric);
+    ASSERT_GT(oracle.Find("num")->nan, 0u);
+    ASSERT_GT(oracle.ragged_rows, 0u);
+    ASSERT_EQ(oracle.Find("code")->counts.overflow() > 0, c.max_categories < 78);
+    ExpectSameTable(Read(plain, options), oracle, name + " one thread");
+    for (const std::size_t threads : {2u, 3u, 8u}) {
+      const std::optional<Table> parallel = ReadParallel(plain, options, threads);
+      if (parallel) ExpectSameTable(*parallel, oracle, name + " threads " + std::to_string(threads));
+    }
+    options.chunk_rows = 700;
+    const Table chunked_oracle = Read(quoted, options);
+    const std::optional<Table> chunked = ReadParallel(plain, options, 3);
+    if (chunked) ExpectSameTable(*chunked, chunked_oracle, name + " chunked");
+  }
+}
+
+// A quoted field with a line break mid-file: ranges cannot be cut safely,
+// and the file is read again from the start, line numbers included.
+// Oracle: the same file read on one thread.
+TEST(ReportInput, QuotedLineBreakMidFileStillGivesTheOneReaderTable) {
+  TwoSpellings t = RandomTable(5, 1500, 0);
+  t.Raw("1.5,\"two\nlines\",Q1,2.50,s\n");
+  const TwoSpellings rest = RandomTable(6, 1500, 0);
+  t.Raw(rest.plain.substr(rest.plain.find('\n') + 1));
+  TableOptions options;
+  const std::string path = WriteFile("quoted_mid.csv", t.plain);
+  const Table oracle = Read(path, options);
+  ASSERT_EQ(oracle.Find("cat")->counts.count("two\nlines"), 1u);
+  const std::optional<Table> parallel = ReadParallel(path, options, 4);
+  if (parallel) ExpectSameTable(*parallel, oracle, "quoted mid-file");
+}
+
+TEST(ReportInput, ReadTablesReportsEachFilesError) {
+  const std::string good = WriteFile("good.csv", "a\n1\n");
+  std::vector<std::string> errors;
+  const auto tables = ReadTables({good, testing::TempDir() + "no_such_file.csv", WriteFile("empty2.csv", "")},
+                                 TableOptions{}, 2, &errors);
+  ASSERT_EQ(tables.size(), 3u);
+  EXPECT_TRUE(tables[0].has_value());
+  EXPECT_FALSE(tables[1].has_value());
+  EXPECT_NE(errors[1].find("cannot open"), std::string::npos) << errors[1];
+  EXPECT_FALSE(tables[2].has_value());
+  EXPECT_NE(errors[2].find("empty file"), std::string::npos) << errors[2];
 }
 
 TEST(ReportInput, EmptyFileIsAnError) {
