@@ -8,8 +8,7 @@
 
 namespace driftd::detectors {
 
-std::optional<double> NumericOf(const Value& value) {
-  if (const double* d = std::get_if<double>(&value)) return *d;
+std::optional<double> NumericOfText(const Value& value) {
   if (const std::string* s = std::get_if<std::string>(&value)) {
     constexpr double kInf = std::numeric_limits<double>::infinity();
     if (*s == "NaN" || *s == "nan") return std::numeric_limits<double>::quiet_NaN();
