@@ -2,9 +2,14 @@
 # drift decision layer. Linked into the driftd executable.
 add_library(driftd_report
   baseline_cmd.cc
+  category_tally.cc
   report_cmd.cc
+  report_csv.cc
+  report_files.cc
   report_input.cc
+  report_jsonl.cc
   report_output.cc
+  table_builder.cc
 )
 target_link_libraries(driftd_report
   PUBLIC driftd_drift driftd_config

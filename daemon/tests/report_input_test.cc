@@ -1,17 +1,24 @@
 // ReadTable (driftd report / baseline inputs): numbers, categories, missing
-// values and line endings, each against an independent oracle.
+// values and line endings, each against an independent oracle; then the
+// parts it is built from (FileBytes, ScanBlock, CutLines, CategoryTally).
 #include "daemon/report_input.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <optional>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "daemon/category_tally.h"
+#include "daemon/report_files.h"
 
 namespace driftd {
 namespace {
@@ -351,6 +358,119 @@ TEST(ReportInput, EmptyFileIsAnError) {
   std::string error;
   EXPECT_FALSE(ReadTable(WriteFile("empty.csv", ""), {}, &error).has_value());
   EXPECT_NE(error.find("empty file"), std::string::npos) << error;
+}
+
+// The parts ReadTables is built from, each against its own oracle.
+
+// Oracle: a byte-by-byte comparison of each of the 64 bytes.
+TEST(ReportFiles, ScanBlockMarksSeparatorsAndQuotes) {
+  std::mt19937_64 rng(21);
+  const std::string alphabet = ",\n\"ab1.\r ";
+  for (int round = 0; round < 200; ++round) {
+    char block[64];
+    for (char& ch : block) ch = alphabet[rng() % alphabet.size()];
+    std::uint64_t separators = 0, quotes = 0;
+    report::ScanBlock(block, &separators, &quotes);
+    for (int i = 0; i < 64; ++i) {
+      EXPECT_EQ((separators >> i) & 1, block[i] == ',' || block[i] == '\n' ? 1u : 0u) << round << " " << i;
+      EXPECT_EQ((quotes >> i) & 1, block[i] == '"' ? 1u : 0u) << round << " " << i;
+    }
+  }
+}
+
+// Oracle: the file's text as written; kScanPadding zero bytes past the end
+// whether the file is mapped (a regular file) or read (a pipe).
+TEST(ReportFiles, BytesAreTheFileThenZeroPadding) {
+  const std::string text = "a,b\n1,x\n2,y";
+  std::string error;
+  const auto mapped = report::FileBytes::Open(WriteFile("bytes.csv", text), &error);
+  ASSERT_NE(mapped, nullptr) << error;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  const auto piped = report::FileBytes::Open("/proc/self/fd/" + std::to_string(fds[0]), &error);
+  ::close(fds[0]);
+  ASSERT_NE(piped, nullptr) << error;
+  for (const auto* bytes : {mapped.get(), piped.get()}) {
+    ASSERT_EQ(bytes->size(), text.size());
+    EXPECT_EQ(std::string(bytes->data(), bytes->size()), text);
+    for (std::size_t i = 0; i < report::kScanPadding; ++i) EXPECT_EQ(bytes->data()[text.size() + i], '\0') << i;
+  }
+  EXPECT_EQ(report::FileBytes::Open(testing::TempDir() + "no_such_file.csv", &error), nullptr);
+  EXPECT_NE(error.find("cannot open"), std::string::npos) << error;
+}
+
+// Oracle: the definition of a cut into whole lines: the ranges follow each
+// other from `begin` to the end, each but the last ends just after a line
+// feed, and there are at most `pieces` of them.
+TEST(ReportFiles, CutLinesGivesConsecutiveRangesOfWholeLines) {
+  std::mt19937_64 rng(22);
+  std::string text = "h1,h2\n";
+  for (int i = 0; i < 500; ++i) text += std::string(1 + rng() % 40, 'x') + "," + std::to_string(i) + "\n";
+  text += "last,line";  // no final line break
+  std::string error;
+  const auto bytes = report::FileBytes::Open(WriteFile("cut.csv", text), &error);
+  ASSERT_NE(bytes, nullptr) << error;
+  const std::size_t body = text.find('\n') + 1;
+  for (const std::size_t pieces : {1u, 2u, 3u, 7u, 64u, 5000u}) {
+    const auto ranges = report::CutLines(*bytes, body, pieces);
+    ASSERT_FALSE(ranges.empty());
+    EXPECT_LE(ranges.size(), pieces);
+    EXPECT_EQ(ranges.front().first, body);
+    EXPECT_EQ(ranges.back().second, text.size());
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+      EXPECT_LT(ranges[k].first, ranges[k].second) << pieces << " " << k;
+      if (k + 1 < ranges.size()) {
+        EXPECT_EQ(ranges[k].second, ranges[k + 1].first) << pieces << " " << k;
+        EXPECT_EQ(text[ranges[k].second - 1], '\n') << pieces << " " << k;
+      }
+    }
+    if (pieces > 1) {
+      EXPECT_GT(ranges.size(), 1u) << pieces;
+    }
+  }
+}
+
+// Oracle: CategoricalCounts fed every value one at a time, in order. Keys
+// short and long, padded and not; one tally absorbing another's entries.
+TEST(CategoryTally, FlushAndAbsorbMatchCountsAddedOneByOne) {
+  std::mt19937_64 rng(23);
+  std::vector<std::string> values;
+  for (int i = 0; i < 4000; ++i) {
+    const std::size_t k = rng() % 60;
+    values.push_back(k % 4 == 0 ? "a-category-name-longer-than-sixteen-" + std::to_string(k) : std::to_string(k));
+  }
+  // Padded views: the bytes sit in a buffer with 8 readable bytes after
+  // each key (as a CSV field in a FileBytes).
+  std::string buffer;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  for (const std::string& v : values) {
+    spans.emplace_back(buffer.size(), v.size());
+    buffer += v + "########";
+  }
+  for (const std::size_t cap : {std::size_t{100}, std::size_t{30}}) {
+    detectors::CategoricalCounts oracle(cap);
+    for (const std::string& v : values) oracle.Add(v);
+    report::CategoryTally whole(cap);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      whole.Add(std::string_view(buffer.data() + spans[i].first, spans[i].second), 1, i % 2 == 0);
+    }
+    EXPECT_EQ(whole.overflow(), oracle.overflow()) << cap;
+    detectors::CategoricalCounts flushed(cap);
+    whole.FlushTo(&flushed);
+    EXPECT_EQ(flushed, oracle) << cap;
+    // Two halves joined: the later one within the cap (Absorb's contract).
+    ASSERT_EQ(oracle.overflow() > 0, cap < 60) << cap;  // 60 distinct values
+    if (oracle.overflow() > 0) continue;
+    report::CategoryTally first(cap), later(cap);
+    for (std::size_t i = 0; i < values.size(); ++i) (i < values.size() / 2 ? first : later).Add(values[i]);
+    ASSERT_EQ(later.overflow(), 0u);
+    first.Absorb(later);
+    detectors::CategoricalCounts joined(cap);
+    first.FlushTo(&joined);
+    EXPECT_EQ(joined, oracle) << cap;
+  }
 }
 
 }  // namespace
