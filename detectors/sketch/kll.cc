@@ -15,8 +15,7 @@ namespace {
 constexpr std::size_t kMinLevelCapacity = 8;
 // First buffer of a sketch, in items; it doubles up to the total capacity.
 constexpr std::size_t kInitialBuffer = 16;
-// Items a compaction sorts or merges through stack scratch space (4 KiB);
-// larger levels (k above ~500) use the sketch's scratch_ buffer.
+// Items a compaction sorts or merges through stack scratch space (4 KiB).
 constexpr std::size_t kStackScratch = 512;
 // Levels beyond this would mean more than 2^60 values: reject in Parse.
 constexpr std::uint32_t kMaxLevels = 60;
@@ -34,13 +33,6 @@ std::uint64_t SplitMix64(std::uint64_t* state) {
   return z ^ (z >> 31);
 }
 
-// Order-preserving map of a double to an unsigned key (negative values
-// reversed below the positive ones).
-std::uint64_t SortKey(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x);
-  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
-}
-
 void InsertionSort(double* first, double* last) {
   for (double* i = first + 1; i < last; ++i) {
     const double v = *i;
@@ -50,49 +42,96 @@ void InsertionSort(double* first, double* last) {
   }
 }
 
+// Insertion sort that gives up after `budget` moves, leaving a permutation
+// of the input; returns false then.
+bool InsertionSortWithin(double* first, double* last, std::size_t budget) {
+  std::size_t moves = 0;
+  for (double* i = first + 1; i < last; ++i) {
+    const double v = *i;
+    double* j = i;
+    for (; j > first && v < j[-1]; --j) *j = j[-1];
+    *j = v;
+    moves += static_cast<std::size_t>(i - j);
+    if (moves > budget) return false;
+  }
+  return true;
+}
+
 // Sorts level 0 before it is compacted: the largest single cost of Update
 // (std::sort of ~k random doubles was 17% of the window-update profile, most
-// of it branch mispredictions). One bucket pass on the top 8 significant bits
-// of the keys' spread spreads k items over 256 buckets; the few items per
-// bucket are then insertion-sorted, and a crowded bucket (skewed data) falls
-// back to std::sort, so the worst case stays O(n log n). Same order as
-// std::sort for finite values (except -0.0 before +0.0).
+// of it branch mispredictions). Two stable counting passes (LSD radix) order
+// the items by a 16-bit index linear in the value over [min, max]; an
+// insertion sort then only has to order items sharing an index, which for
+// ~k items over 65536 indexes are few, so it mispredicts rarely. No branch
+// depends on the data until that last pass. Skewed data (many items sharing
+// an index, e.g. one huge outlier) is caught by the insertion sort's move
+// budget and finished by std::sort, so the worst case stays O(n log n).
+// Same order as std::sort. REQUIRES: scratch holds last - first items.
 void SortLevel0(double* first, double* last, double* scratch) {
   constexpr std::size_t kSmall = 32;
-  constexpr std::size_t kBuckets = 256;
-  constexpr std::size_t kCrowded = 24;
+  constexpr std::size_t kMovesPerItem = 4;
   const auto n = static_cast<std::size_t>(last - first);
   if (n < kSmall) {
     InsertionSort(first, last);
     return;
   }
-  std::uint64_t lo = SortKey(first[0]);
-  std::uint64_t hi = lo;
+  double lo = first[0];
+  double hi = first[0];
   for (std::size_t i = 1; i < n; ++i) {
-    const std::uint64_t k = SortKey(first[i]);
-    lo = std::min(lo, k);
-    hi = std::max(hi, k);
+    lo = std::min(lo, first[i]);
+    hi = std::max(hi, first[i]);
   }
-  if (lo == hi) return;
-  const int width = std::bit_width(hi - lo);
-  const int shift = width > 8 ? width - 8 : 0;
-  std::array<std::uint32_t, kBuckets + 1> start{};
-  for (std::size_t i = 0; i < n; ++i) ++start[((SortKey(first[i]) - lo) >> shift) + 1];
-  for (std::size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
-  double* out = scratch;
-  std::array<std::uint32_t, kBuckets> next{};
-  std::copy(start.begin(), start.end() - 1, next.begin());
-  for (std::size_t i = 0; i < n; ++i) out[next[(SortKey(first[i]) - lo) >> shift]++] = first[i];
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    double* bucket_first = out + start[b];
-    double* bucket_last = out + start[b + 1];
-    if (bucket_last - bucket_first > static_cast<std::ptrdiff_t>(kCrowded)) {
-      std::sort(bucket_first, bucket_last);
-    } else if (bucket_last - bucket_first > 1) {
-      InsertionSort(bucket_first, bucket_last);
-    }
+  const double range = hi - lo;
+  if (!(range > 0.0)) return;  // all equal
+  if (!std::isfinite(range)) {
+    std::sort(first, last);
+    return;
   }
-  std::copy(out, out + n, first);
+  // (x - lo) * scale is in [0, 65535] and never decreases with x.
+  const double scale = 65535.0 / range;
+  const auto index = [lo, scale](double x) { return static_cast<std::uint32_t>((x - lo) * scale); };
+  std::array<std::uint32_t, 256> low{};
+  std::array<std::uint32_t, 256> high{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t k = index(first[i]);
+    ++low[k & 0xff];
+    ++high[k >> 8];
+  }
+  std::uint32_t low_sum = 0;
+  std::uint32_t high_sum = 0;
+  for (std::size_t b = 0; b < 256; ++b) {
+    const std::uint32_t l = low[b];
+    const std::uint32_t h = high[b];
+    low[b] = low_sum;
+    high[b] = high_sum;
+    low_sum += l;
+    high_sum += h;
+  }
+  for (std::size_t i = 0; i < n; ++i) scratch[low[index(first[i]) & 0xff]++] = first[i];
+  for (std::size_t i = 0; i < n; ++i) first[high[index(scratch[i]) >> 8]++] = scratch[i];
+  if (!InsertionSortWithin(first, last, kMovesPerItem * n)) std::sort(first, last);
+}
+
+// Merges sorted [a, a_last) and [b, b_last) into out. The comparison picks
+// which pointer advances instead of branching on it: merging two runs of
+// random values mispredicts half of the branches of std::merge. out may
+// overlap [b, b_last) from below as long as it never overtakes the read
+// position (a compaction merges into the space just under the level above).
+void MergeBranchless(const double* a, const double* a_last, const double* b, const double* b_last,
+                     double* out) {
+  while (a != a_last && b != b_last) {
+    const double x = *a;
+    const double y = *b;
+    const bool take_b = y < x;
+    *out++ = take_b ? y : x;
+    a += take_b ? 0 : 1;
+    b += take_b ? 1 : 0;
+  }
+  while (a != a_last) *out++ = *a++;
+  // What remains of b is already in place when out has caught up with it.
+  if (out != b) {
+    while (b != b_last) *out++ = *b++;
+  }
 }
 
 }  // namespace
@@ -106,9 +145,19 @@ double KllSketch::SingleRankError(int k) { return 2.296 / std::pow(static_cast<d
 
 double KllSketch::AllRanksError(int k) { return 2.446 / std::pow(static_cast<double>(k), 0.9433); }
 
-double KllSketch::min() const { return n_ == 0 ? std::numeric_limits<double>::quiet_NaN() : min_; }
+double KllSketch::min() const {
+  if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  double m = min_;
+  for (std::size_t i = offsets_[0]; i < offsets_[1]; ++i) m = std::min(m, items_[i]);
+  return m;
+}
 
-double KllSketch::max() const { return n_ == 0 ? std::numeric_limits<double>::quiet_NaN() : max_; }
+double KllSketch::max() const {
+  if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  double m = max_;
+  for (std::size_t i = offsets_[0]; i < offsets_[1]; ++i) m = std::max(m, items_[i]);
+  return m;
+}
 
 double KllSketch::epsilon() const { return IsExact() ? 0.0 : AllRanksError(k_); }
 
@@ -145,40 +194,41 @@ void KllSketch::Update(double x) {
       Compress();
     }
   }
-  if (n_ == 0) {
-    min_ = max_ = x;
-  } else {
-    min_ = std::min(min_, x);
-    max_ = std::max(max_, x);
-  }
+  // No per-value min/max: level 0 holds every value not yet compacted, and
+  // a compaction folds the extremes of what it takes out (kll.h, min_).
   items_[--offsets_[0]] = x;
   ++n_;
 }
 
 void KllSketch::GrowBuffer() {
   const std::size_t old_size = items_.size();
-  const std::size_t new_size = std::min(total_capacity_, std::max(kInitialBuffer, 2 * old_size));
+  Reframe(std::min(total_capacity_, std::max(kInitialBuffer, 2 * old_size)));
+}
+
+void KllSketch::Reframe(std::size_t new_size) {
+  const std::size_t old_size = items_.size();
   const std::size_t delta = new_size - old_size;
-  std::vector<double> grown(new_size);
-  std::copy(items_.begin(), items_.end(), grown.begin() + static_cast<std::ptrdiff_t>(delta));
-  items_.swap(grown);
+  if (delta == 0) return;
+  const auto retained_begin = static_cast<std::ptrdiff_t>(offsets_[0]);
+  if (new_size <= items_.capacity()) {
+    // A recycled sketch (Clear keeps the buffer): grow in place, no allocation.
+    items_.resize(new_size);
+    std::copy_backward(items_.begin() + retained_begin, items_.begin() + static_cast<std::ptrdiff_t>(old_size),
+                       items_.end());
+  } else {
+    std::vector<double> grown(new_size);
+    std::copy(items_.begin() + retained_begin, items_.end(), grown.begin() + retained_begin +
+                                                                  static_cast<std::ptrdiff_t>(delta));
+    items_.swap(grown);
+  }
   for (std::size_t& o : offsets_) o += delta;
 }
 
 void KllSketch::AddLevel() {
   UpdateCapacities(num_levels() + 1);
-  const std::size_t old_size = items_.size();
-  const std::size_t new_size = std::max(old_size, total_capacity_);
-  const std::size_t delta = new_size - old_size;
-  if (delta > 0) {
-    // Rare (O(log n) times): a fresh buffer, retained items moved to its top.
-    std::vector<double> grown(new_size);
-    std::copy(items_.begin() + static_cast<std::ptrdiff_t>(offsets_[0]), items_.end(),
-              grown.begin() + static_cast<std::ptrdiff_t>(offsets_[0] + delta));
-    items_.swap(grown);
-    for (std::size_t& o : offsets_) o += delta;
-  }
-  offsets_.push_back(new_size);
+  // Rare (O(log n) times): retained items move to the top of a larger buffer.
+  Reframe(std::max(items_.size(), total_capacity_));
+  offsets_.push_back(items_.size());
 }
 
 void KllSketch::Compress() {
@@ -206,26 +256,29 @@ void KllSketch::CompactLevel(std::size_t h) {
   std::array<double, kStackScratch> stack;
   const std::size_t popped = end - raw_begin;
   const std::size_t half = popped / 2;
-  if (h == 0) {
-    if (popped <= stack.size()) {
-      SortLevel0(items + raw_begin, items + end, stack.data());
-    } else {
-      std::sort(items + raw_begin, items + end);
-    }
-  }
   double* scratch = stack.data();
-  if (half > stack.size()) {
-    scratch_.resize(half);
-    scratch = scratch_.data();
+  // Larger levels (k above ~500, or level 0 of a merge of many sketches):
+  // heap scratch for this compaction only, so a sketch holds no buffer
+  // beyond its items.
+  std::vector<double> heap;
+  if (popped > stack.size()) {
+    heap.resize(popped);
+    scratch = heap.data();
+  }
+  if (h == 0) {
+    SortLevel0(items + raw_begin, items + end, scratch);
+    // The popped items leave level 0 (half of them for good): their
+    // extremes, now at the ends, join min_ and max_.
+    min_ = std::min(min_, items[raw_begin]);
+    max_ = std::max(max_, items[end - 1]);
   }
   const std::size_t offset = NextBit() ? 1 : 0;
-  // Every other item, moved into the upper half of the popped range. Walking
-  // downwards never overwrites an item still to be read.
-  for (std::size_t i = half; i-- > 0;) items[raw_begin + half + i] = items[raw_begin + 2 * i + offset];
-  // Merge the survivors with the level above, in place through a scratch copy.
+  // Every other item into the scratch space, then merged with the level
+  // above into the top of the popped range and that level.
+  const double* from = items + raw_begin + offset;
+  for (std::size_t i = 0; i < half; ++i) scratch[i] = from[2 * i];
   const std::size_t merged_begin = raw_begin + half;
-  std::copy(items + merged_begin, items + end, scratch);
-  std::merge(scratch, scratch + half, items + end, items + end_above, items + merged_begin);
+  MergeBranchless(scratch, scratch + half, items + end, items + end_above, items + merged_begin);
   // Shift the lower levels (and the odd item) up over the freed space.
   std::copy_backward(items + offsets_[0], items + raw_begin, items + raw_begin + half);
   for (std::size_t j = 0; j <= h; ++j) offsets_[j] += half;
@@ -256,13 +309,9 @@ void KllSketch::Merge(const KllSketch& other) {
     Merge(copy);
     return;
   }
-  if (n_ == 0) {
-    min_ = other.min_;
-    max_ = other.max_;
-  } else {
-    min_ = std::min(min_, other.min_);
-    max_ = std::max(max_, other.max_);
-  }
+  // Other's level 0 joins this one; its compacted extremes join min_/max_.
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
   k_ = std::min(k_, other.k_);
   // Merging is per evaluation, not per event: a plain per-level copy is fine.
   std::vector<std::vector<double>> levels(std::max(num_levels(), other.num_levels()));
@@ -308,33 +357,54 @@ void KllSketch::Clear() {
   items_.assign(size, 0.0);
   offsets_.assign(2, size);
   n_ = 0;
-  min_ = max_ = 0.0;
+  min_ = std::numeric_limits<double>::infinity();
+  max_ = -std::numeric_limits<double>::infinity();
   rng_state_ = seed_;
   rng_bits_ = 0;
   rng_bits_left_ = 0;
 }
 
 std::size_t KllSketch::MemoryBytes() const {
-  return sizeof(*this) + items_.capacity() * sizeof(double) + scratch_.capacity() * sizeof(double) +
+  return sizeof(*this) + items_.capacity() * sizeof(double) +
          (offsets_.capacity() + capacities_.capacity()) * sizeof(std::size_t);
 }
 
 WeightedSortedView KllSketch::View() const {
-  std::vector<std::pair<double, std::uint64_t>> pairs;
-  pairs.reserve(retained());
-  ForEachItem([&pairs](double v, std::uint64_t w) { pairs.emplace_back(v, w); });
-  std::sort(pairs.begin(), pairs.end());
+  // Levels above 0 are sorted already: sort level 0 alone, then merge the
+  // levels in one by one, rather than sorting all retained items (r log r;
+  // the largest cost of an evaluation over sketches). Pairs compare by value
+  // then weight, so the order is the one a full sort would give.
+  using Item = std::pair<double, std::uint64_t>;
+  std::vector<Item> merged;
+  std::vector<Item> next;
+  merged.reserve(retained());
+  next.reserve(retained());
+  for (std::size_t i = offsets_[0]; i < offsets_[1]; ++i) merged.emplace_back(items_[i], 1);
+  std::sort(merged.begin(), merged.end());
+  for (std::size_t h = 1; h < num_levels(); ++h) {
+    if (LevelSize(h) == 0) continue;
+    const std::uint64_t w = std::uint64_t{1} << h;
+    next.clear();
+    auto a = merged.begin();
+    for (std::size_t i = offsets_[h]; i < offsets_[h + 1]; ++i) {
+      const Item item(items_[i], w);
+      while (a != merged.end() && *a < item) next.push_back(*a++);
+      next.push_back(item);
+    }
+    next.insert(next.end(), a, merged.end());
+    merged.swap(next);
+  }
   std::vector<double> items;
   std::vector<std::uint64_t> cumulative;
-  items.reserve(pairs.size());
-  cumulative.reserve(pairs.size());
+  items.reserve(merged.size());
+  cumulative.reserve(merged.size());
   std::uint64_t sum = 0;
-  for (const auto& [v, w] : pairs) {
+  for (const auto& [v, w] : merged) {
     sum += w;
     items.push_back(v);
     cumulative.push_back(sum);
   }
-  return WeightedSortedView::Weighted(std::move(items), std::move(cumulative), min_, max_, epsilon());
+  return WeightedSortedView::Weighted(std::move(items), std::move(cumulative), min(), max(), epsilon());
 }
 
 void KllSketch::AppendTo(std::string* out) const {
@@ -344,8 +414,9 @@ void KllSketch::AppendTo(std::string* out) const {
   bytes::AppendU64(out, rng_bits_);
   bytes::AppendU8(out, static_cast<std::uint8_t>(rng_bits_left_));
   bytes::AppendU64(out, n_);
-  bytes::AppendF64(out, min_);
-  bytes::AppendF64(out, max_);
+  // The true extremes (0 when empty), whatever is still in level 0.
+  bytes::AppendF64(out, n_ == 0 ? 0.0 : min());
+  bytes::AppendF64(out, n_ == 0 ? 0.0 : max());
   bytes::AppendU32(out, static_cast<std::uint32_t>(num_levels()));
   for (std::size_t h = 0; h < num_levels(); ++h) {
     bytes::AppendU32(out, static_cast<std::uint32_t>(LevelSize(h)));
@@ -388,15 +459,17 @@ std::optional<KllSketch> KllSketch::Parse(std::string_view* in) {
   s.rng_bits_ = bits;
   s.rng_bits_left_ = bits_left;
   s.n_ = n;
-  s.min_ = min;
-  s.max_ = max;
+  if (n > 0) {
+    s.min_ = min;
+    s.max_ = max;
+  }
   return s;
 }
 
 bool KllSketch::operator==(const KllSketch& other) const {
   if (k_ != other.k_ || seed_ != other.seed_ || rng_state_ != other.rng_state_ ||
       rng_bits_ != other.rng_bits_ || rng_bits_left_ != other.rng_bits_left_ || n_ != other.n_ ||
-      min_ != other.min_ || max_ != other.max_ || num_levels() != other.num_levels()) {
+      num_levels() != other.num_levels() || (n_ > 0 && (min() != other.min() || max() != other.max()))) {
     return false;
   }
   for (std::size_t h = 0; h < num_levels(); ++h) {

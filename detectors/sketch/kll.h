@@ -77,7 +77,7 @@ class KllSketch {
   std::uint64_t seed() const { return seed_; }
   std::uint64_t count() const { return n_; }
   bool empty() const { return n_ == 0; }
-  // True extremes; NaN when empty.
+  // True extremes; NaN when empty. O(size of level 0).
   double min() const;
   double max() const;
   // No compaction has happened: every value is retained with weight 1.
@@ -121,6 +121,9 @@ class KllSketch {
   void AddLevel();
   // Doubles a full buffer below the total capacity (from kInitialBuffer).
   void GrowBuffer();
+  // Resizes the buffer to new_size >= its size, retained items moved to the
+  // top; reuses the allocation when its capacity allows.
+  void Reframe(std::size_t new_size);
   void Compress();
   void CompactLevel(std::size_t h);
   // Lays `levels` out in a buffer of exactly max(total capacity, retained).
@@ -133,6 +136,9 @@ class KllSketch {
   std::uint64_t rng_bits_ = 0;
   int rng_bits_left_ = 0;
   std::uint64_t n_ = 0;
+  // Extremes of the values that have left level 0 (+inf/-inf before any
+  // has): min() and max() fold in level 0, which holds all the others, so
+  // Update does not compare every value.
   double min_ = 0.0;
   double max_ = 0.0;
   // All levels in one buffer (as in DataSketches): free space first, then
@@ -144,7 +150,6 @@ class KllSketch {
   std::vector<std::size_t> offsets_;
   std::vector<std::size_t> capacities_;  // per level, for the current depth
   std::size_t total_capacity_ = 0;
-  std::vector<double> scratch_;  // compaction buffer when a level outgrows the stack one
 };
 
 }  // namespace driftd::detectors

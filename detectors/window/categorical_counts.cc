@@ -1,37 +1,41 @@
 #include "detectors/window/categorical_counts.h"
 
+#include <algorithm>
+
 #include "detectors/sketch/bytes.h"
 
 namespace driftd::detectors {
 
 CategoricalCounts::CategoricalCounts(std::size_t max_categories) : max_categories_(max_categories) {}
 
+std::uint64_t CategoricalCounts::TagOf(std::string_view category) {
+  // Size in the top byte, then up to 7 leading bytes: equal tags mean equal
+  // categories for names of up to 7 bytes, the usual case ("DE", "c3").
+  const std::size_t size = category.size();
+  const std::size_t head = std::min<std::size_t>(size, 7);
+  std::uint64_t tag = static_cast<std::uint64_t>(std::min<std::size_t>(size, 255)) << 56;
+  for (std::size_t i = 0; i < head; ++i) {
+    tag |= static_cast<std::uint64_t>(static_cast<unsigned char>(category[i])) << (8 * i);
+  }
+  return tag;
+}
+
 std::size_t CategoricalCounts::Find(std::string_view category) const {
   if (index_) {
     const auto it = index_->find(category);
     return it == index_->end() ? kNotFound : it->second;
   }
-  // Few categories: a linear scan over the entries is as fast as hashing,
-  // and the pane carries no hash table.
-  // Size and last byte are checked inline before the byte compare: most
-  // categories differ there ("c0", "c1"; "DE", "FR"), and a memcmp call per
-  // entry was the cost.
-  const std::size_t size = category.size();
-  if (size == 0) {
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      if (entries_[i].first.empty()) return i;
-    }
-    return kNotFound;
-  }
-  const char last = category[size - 1];
-  const char* want = category.data();
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    const std::string& e = entries_[i].first;
-    if (e.size() != size || e[size - 1] != last) continue;
-    const char* have = e.data();
-    std::size_t j = 0;
-    while (j + 1 < size && have[j] == want[j]) ++j;
-    if (j + 1 >= size) return i;
+  // Few categories: a scan of the entries' tags, without a hash table in the
+  // pane. The scan visits every tag and picks the first match without
+  // branching on the data: an early exit at a random position was one branch
+  // misprediction per value, the largest cost here.
+  const std::uint64_t tag = TagOf(category);
+  std::size_t hit = kNotFound;
+  for (std::size_t i = tags_.size(); i-- > 0;) hit = tags_[i] == tag ? i : hit;
+  if (hit == kNotFound || category.size() <= 7) return hit;
+  // Longer names: the tag only filtered; confirm, and go on past a false hit.
+  for (std::size_t i = hit; i < tags_.size(); ++i) {
+    if (tags_[i] == tag && entries_[i].first == category) return i;
   }
   return kNotFound;
 }
@@ -44,6 +48,9 @@ void CategoricalCounts::Append(std::string_view category, std::uint64_t n) {
     Index& index = index_.Ensure();
     index.reserve(entries_.size());
     for (std::size_t i = 0; i < entries_.size(); ++i) index.emplace(entries_[i].first, i);
+    std::vector<std::uint64_t>().swap(tags_);
+  } else {
+    tags_.push_back(TagOf(category));
   }
 }
 
@@ -75,6 +82,7 @@ void CategoricalCounts::Merge(const CategoricalCounts& other) {
 
 void CategoricalCounts::Clear() {
   entries_.clear();
+  tags_.clear();
   index_.reset();
   overflow_ = missing_ = total_ = 0;
 }
@@ -88,7 +96,8 @@ std::size_t CategoricalCounts::MemoryBytes() const {
   // Node size of libstdc++'s unordered_map: next pointer, value, cached hash.
   constexpr std::size_t kNodeBytes =
       sizeof(void*) + sizeof(std::pair<const std::string, std::size_t>) + sizeof(std::size_t);
-  std::size_t bytes = sizeof(*this) + entries_.capacity() * sizeof(entries_[0]);
+  std::size_t bytes = sizeof(*this) + entries_.capacity() * sizeof(entries_[0]) +
+                      tags_.capacity() * sizeof(std::uint64_t);
   if (index_) bytes += sizeof(Index) + index_->bucket_count() * sizeof(void*) + index_->size() * kNodeBytes;
   for (const auto& [category, n] : entries_) {
     // Heap storage only beyond the small-string buffer; an index's key copy

@@ -10,9 +10,10 @@
 //
 // Memory: an empty summary allocates nothing. Up to kLinearUpTo distinct
 // values it holds only the entries (sizeof(std::string) + name bytes beyond
-// the small-string buffer + 8 count each) and Add() scans them; beyond that
-// a hash index (key copy + ~40 bytes node each) is built and Add() does one
-// hash lookup. At most max_categories entries; see docs/detectors.md.
+// the small-string buffer + 8 count each) and an 8-byte tag per entry, and
+// Add() scans the tags; beyond that a hash index (key copy + ~40 bytes node
+// each) replaces the tags and Add() does one hash lookup. At most
+// max_categories entries; see docs/detectors.md.
 //
 // Add() never allocates for a known category. Thread-safety: none; one owner.
 #ifndef DRIFTD_DETECTORS_WINDOW_CATEGORICAL_COUNTS_H_
@@ -77,9 +78,13 @@ class CategoricalCounts {
   std::size_t Find(std::string_view category) const;
   // Appends a new entry (and indexes it, building the index past kLinearUpTo).
   void Append(std::string_view category, std::uint64_t n);
+  // The scan tag of a category: its size and first bytes (see Find).
+  static std::uint64_t TagOf(std::string_view category);
 
   std::size_t max_categories_;
   std::vector<std::pair<std::string, std::uint64_t>> entries_;
+  // TagOf(entries_[i].first) while there is no index (empty after).
+  std::vector<std::uint64_t> tags_;
   // Category -> index into entries_, once there are more than kLinearUpTo.
   // Keys are copies; entries_ may reallocate.
   ClonePtr<Index> index_;

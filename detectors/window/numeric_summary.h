@@ -11,10 +11,18 @@
 //            The switch is one-way until Clear().
 //
 // Always kept exactly, in both modes: count of finite values, mean and
-// variance (Welford, merged with Chan et al.'s formula, so a feature like
-// 1e6 + N(0, 1e-3) keeps its variance), sum, min, max, and separate counts of
-// NaN, +/-Inf, missing (JSON null) and non-numeric (string) values. Non-finite
-// values are counted and never enter the sample, sketch or histogram.
+// variance, sum, min, max, and separate counts of NaN, +/-Inf, missing (JSON
+// null) and non-numeric (string) values. Non-finite values are counted and
+// never enter the sample, sketch or histogram. In exact mode each value
+// updates the moments at once (Welford). In sketch mode, the hot path of a
+// busy window, they are updated in small batches: Add keeps the last few
+// finite values (at most kBatch, in a buffer allocated with the sketch, so
+// exact and idle summaries stay small) and folds each full batch in with a
+// two-pass mean and M2 over the batch combined by Chan, Golub and LeVeque's
+// pairwise formula, which is as stable as Welford's per-value update (a
+// feature like 1e6 + N(0, 1e-3) keeps its variance) without a division per
+// value. The accessors include the pending values, so batching is invisible
+// except in the last bits of a result.
 //
 // Optional histogram over fixed bin edges e_0 < e_1 < ... < e_{E-1} (from the
 // reference): E-1 bins, bin i = [e_i, e_{i+1}) and the last bin closed
@@ -65,6 +73,9 @@ class NumericSummary {
   // copied, so panes of one feature hold one copy.
   explicit NumericSummary(NumericSummaryOptions options = {}, BinEdges edges = nullptr);
 
+  // Values folded into the moments at once (see the file comment).
+  static constexpr std::size_t kBatch = 8;
+
   // One value: NaN and +/-Inf are counted apart; a finite value updates the
   // statistics, the sample or sketch, and the histogram. O(1) amortized
   // (O(log E) for the histogram); no allocation once buffers have grown.
@@ -83,8 +94,13 @@ class NumericSummary {
 
   // Forgets all values but keeps options and edges. Releases the exact
   // buffer when its capacity exceeds `keep_capacity` values (bounds the memory
-  // of recycled panes). The sketch restarts from `seed`.
-  void Clear(std::size_t keep_capacity, std::uint64_t seed);
+  // of recycled panes). The sketch is released too, unless `keep_sketch`
+  // (a recycled pane that will summarize in sketch mode again: its buffers
+  // are reused instead of grown from nothing); it restarts from `seed`.
+  void Clear(std::size_t keep_capacity, std::uint64_t seed, bool keep_sketch = false);
+  // Sizes the exact buffer for n values in all (no-op in sketch mode or when
+  // n exceeds exact_up_to), so filling a large exact sample allocates once.
+  void Reserve(std::size_t n);
   // Moves the exact sample into the sketch now (no-op in sketch mode).
   void ToSketch();
   // Sorts the exact sample in place (no-op in sketch mode or when sorted).
@@ -98,9 +114,9 @@ class NumericSummary {
   std::uint64_t nan_count() const { return nan_; }
   std::uint64_t inf_count() const { return inf_; }
   std::uint64_t non_numeric_count() const { return non_numeric_; }
-  double sum() const { return sum_; }
+  double sum() const { return pending_size_ == 0 ? sum_ : Folded().sum; }
   // 0 when count() == 0.
-  double mean() const { return mean_; }
+  double mean() const { return pending_size_ == 0 ? mean_ : Folded().mean; }
   // Population variance M2 / n; 0 when count() < 1.
   double variance() const;
   // Sample variance M2 / (n - 1); 0 when count() < 2.
@@ -138,13 +154,22 @@ class NumericSummary {
   std::size_t MemoryBytes() const;
 
   // Binary encoding (little-endian, unversioned). Round trips are exact:
-  // Parse(AppendTo(s)) == s, and the parsed summary continues identically.
+  // Parse(AppendTo(s)) == s, and the parsed summary continues identically
+  // (values pending for the moments are encoded; the mode byte's bit 1 says
+  // they follow, so encodings without pending values are as before).
   void AppendTo(std::string* out) const;
   [[nodiscard]] static std::optional<NumericSummary> Parse(std::string_view* in);
 
   bool operator==(const NumericSummary& other) const;
 
  private:
+  struct Moments {
+    double sum, mean, m2, min, max;
+  };
+  // The moments with the pending values folded in.
+  Moments Folded() const;
+  // Folds the pending values into the moments; none pending afterwards.
+  void FoldPending();
   void AddToHistogram(double x);
   bool ExactlyRepresentable() const;
   // The sketch, created (k and seed from the options) on first use.
@@ -153,9 +178,18 @@ class NumericSummary {
   // Appends every value of `other` (exact or uncompacted sketch) to values_.
   void AppendValuesOf(const NumericSummary& other);
 
+  // Values of a batch not yet folded into the moments (sketch mode).
+  struct PendingBatch {
+    double values[kBatch] = {};
+  };
+
   NumericSummaryOptions options_;
   SummaryMode mode_ = SummaryMode::kExact;
   bool sorted_ = true;
+  // Finite values added since the last fold, in pending_: counted in count_,
+  // not yet in sum_, mean_, m2_, min_, max_. (Beside mode_ and sorted_: no
+  // room of its own in the object.)
+  std::uint8_t pending_size_ = 0;
   std::vector<double> values_;
   // Allocated on the first value in sketch mode (null: an empty sketch), so
   // an exact or idle summary carries no sketch.
@@ -170,6 +204,8 @@ class NumericSummary {
   double m2_ = 0.0;
   double min_ = 0.0;
   double max_ = 0.0;
+  // Allocated on the first sketch-mode value (with the sketch).
+  ClonePtr<PendingBatch> pending_;
   BinEdges edges_;
   std::vector<std::uint64_t> bins_;
   std::uint64_t underflow_ = 0;

@@ -41,6 +41,12 @@ SlidingWindow::SlidingWindow(const WindowOptions& options, std::vector<FeatureSp
   // sees an event costs only its slot.
   ring_.resize(static_cast<std::size_t>(options_.panes));
   live_values_.assign(features_.size(), 0);
+  keep_sketch_.assign(features_.size(), 0);
+}
+
+void SlidingWindow::SetCurrent(std::int64_t pane) {
+  current_ = pane;
+  current_slot_ = static_cast<std::size_t>(&SlotOf(pane) - ring_.data());
 }
 
 SummaryOptions SlidingWindow::PaneOptions() const {
@@ -82,7 +88,14 @@ void SlidingWindow::Recycle(Pane& slot, std::int64_t index, PaneSink* evicted) {
   } else {
     // Keep about this pane's share of exact_up_to: recycled slots stay small.
     const std::size_t keep = std::max<std::size_t>(64, 2 * options_.exact_up_to / ring_.size());
-    slot.summaries.Clear(keep, PaneSeed(options_.seed, index));
+    // A feature whose live values already fill exact_up_to summarizes this
+    // pane in sketch mode from its first value: its sketch is kept and reused
+    // rather than released and grown again (allocations and copies that
+    // showed in the window-update profile).
+    for (std::size_t f = 0; f < features_.size(); ++f) {
+      keep_sketch_[f] = features_[f].kind == FeatureKind::kNumeric && live_values_[f] >= options_.exact_up_to;
+    }
+    slot.summaries.Clear(keep, PaneSeed(options_.seed, index), keep_sketch_);
   }
   slot.index = index;
   slot.used = true;
@@ -93,7 +106,7 @@ void SlidingWindow::AdvanceTo(Timestamp t, PaneSink* evicted) {
   if (!has_watermark_) {
     has_watermark_ = true;
     watermark_ = t;
-    current_ = PaneOf(t);
+    SetCurrent(PaneOf(t));
     return;
   }
   if (t <= watermark_) return;
@@ -113,35 +126,49 @@ void SlidingWindow::AdvanceTo(Timestamp t, PaneSink* evicted) {
     if (spare_.num_features() != features_.size()) spare_ = std::move(slot.summaries);
     slot.summaries = SummarySet();
   }
-  current_ = target;
+  SetCurrent(target);
 }
 
 AddResult SlidingWindow::Add(Timestamp ts, std::span<const Value> values, PaneSink* evicted) {
-  if (has_watermark_ && ts < watermark_) {
-    const std::int64_t p = PaneOf(ts);
-    if (ts < watermark_ - options_.allowed_lateness ||
-        p <= current_ - static_cast<std::int64_t>(ring_.size())) {
-      ++late_events_;
-      return AddResult::kLate;
+  Pane* slot = nullptr;
+  const Timestamp current_start{pane_width_ * current_};
+  if (has_watermark_ && ts >= current_start && ts - current_start < pane_width_) {
+    // The watermark's pane, the common case: no integer division to find
+    // the pane or its slot (they were several per event).
+    if (ts < watermark_) {
+      if (ts < watermark_ - options_.allowed_lateness) {
+        ++late_events_;
+        return AddResult::kLate;
+      }
+    } else {
+      watermark_ = ts;
     }
+    slot = &ring_[current_slot_];
+    if (!slot->used || slot->index != current_) Recycle(*slot, current_, evicted);
   } else {
-    AdvanceTo(ts, evicted);
-  }
-  const std::int64_t p = PaneOf(ts);
-  Pane& slot = SlotOf(p);
-  if (!slot.used || slot.index != p) Recycle(slot, p, evicted);
-  ++slot.events;
-  ++events_;
-  SummarySet& s = slot.summaries;
-  const std::size_t num = features_.size();
-  for (std::size_t f = 0; f < num; ++f) {
-    if (f >= values.size()) {
-      s.AddValue(f, Value{});
-      continue;
+    if (has_watermark_ && ts < watermark_) {
+      const std::int64_t p = PaneOf(ts);
+      if (ts < watermark_ - options_.allowed_lateness ||
+          p <= current_ - static_cast<std::int64_t>(ring_.size())) {
+        ++late_events_;
+        return AddResult::kLate;
+      }
+    } else {
+      AdvanceTo(ts, evicted);
     }
+    const std::int64_t p = PaneOf(ts);
+    slot = &SlotOf(p);
+    if (!slot->used || slot->index != p) Recycle(*slot, p, evicted);
+  }
+  ++slot->events;
+  ++events_;
+  SummarySet& s = slot->summaries;
+  const std::size_t num = features_.size();
+  const std::size_t given = std::min(num, values.size());
+  for (std::size_t f = 0; f < given; ++f) {
     const Value& v = values[f];
     const double* d = std::get_if<double>(&v);
-    if (d == nullptr || features_[f].kind != FeatureKind::kNumeric) {
+    if (d == nullptr || s.kind(f) != FeatureKind::kNumeric) {
       s.AddValue(f, v);
       continue;
     }
@@ -154,6 +181,7 @@ AddResult SlidingWindow::Add(Timestamp ts, std::span<const Value> values, PaneSi
     }
     ns.Add(*d);
   }
+  for (std::size_t f = given; f < num; ++f) s.AddValue(f, Value{});
   return AddResult::kAccepted;
 }
 
@@ -190,7 +218,7 @@ void SlidingWindow::Clear() {
   spare_ = SummarySet();
   has_watermark_ = false;
   watermark_ = Timestamp{};
-  current_ = 0;
+  SetCurrent(0);
 }
 
 NumericSummary SlidingWindow::MergedNumeric(std::size_t feature, int exclude_newest) const {
@@ -326,7 +354,7 @@ std::optional<SlidingWindow> SlidingWindow::Parse(std::string_view* in) {
   }
   w.has_watermark_ = has == 1;
   w.watermark_ = Timestamp{Duration(static_cast<std::int64_t>(wm))};
-  w.current_ = static_cast<std::int64_t>(current);
+  w.SetCurrent(static_cast<std::int64_t>(current));
   if (w.has_watermark_ && w.current_ != w.PaneOf(w.watermark_)) return std::nullopt;
   const auto n = static_cast<std::int64_t>(w.ring_.size());
   for (std::size_t i = 0; i < w.ring_.size(); ++i) {

@@ -17,7 +17,9 @@
 // so an empty pane costs only its slot (about 100 bytes, whatever the
 // features); one expired pane's summaries are kept as a spare for the next
 // new pane, so a steady stream allocates nothing per event or per pane once
-// buffers have grown.
+// buffers have grown (a feature that will summarize the new pane in sketch
+// mode keeps the spare's sketch buffers too). An event in the watermark's
+// pane, the common case, finds its pane without integer division.
 //
 // Late events. An event with ts < watermark - allowed_lateness, or older than
 // start(), is rejected: Add returns kLate and late_events() counts it. Events
@@ -149,6 +151,8 @@ class SlidingWindow {
 
   std::int64_t PaneOf(Timestamp ts) const;
   Pane& SlotOf(std::int64_t pane);
+  // Sets current_ and current_slot_.
+  void SetCurrent(std::int64_t pane);
   // Takes a used slot's pane out of the window: hands it to `evicted` when
   // not null, subtracts it from the live counters, marks the slot unused.
   void Evict(Pane& slot, PaneSink* evicted);
@@ -164,12 +168,15 @@ class SlidingWindow {
   bool has_watermark_ = false;
   Timestamp watermark_{};
   std::int64_t current_ = 0;  // pane of the watermark
+  std::size_t current_slot_ = 0;  // ring_ index of current_
   std::uint64_t events_ = 0;
   std::uint64_t late_events_ = 0;
   std::vector<std::uint64_t> live_values_;  // per feature: finite numeric values in live panes
   // Summaries of one expired pane, reused by the next new pane (Recycle
   // clears them); never part of the window's content or encoding.
   SummarySet spare_;
+  // Per feature, for Recycle: keep the pane's sketch (reused, not regrown).
+  std::vector<std::uint8_t> keep_sketch_;
 };
 
 }  // namespace driftd::detectors

@@ -78,10 +78,15 @@ void SummarySet::Merge(const SummarySet& other) {
   rows_ += other.rows_;
 }
 
-void SummarySet::Clear(std::size_t keep_capacity, std::uint64_t seed) {
+void SummarySet::Clear(std::size_t keep_capacity, std::uint64_t seed, std::span<const std::uint8_t> keep_sketch) {
   options_.seed = seed;
-  for (NumericSummary& s : numeric_) s.Clear(keep_capacity, seed);
-  for (CategoricalCounts& c : categorical_) c.Clear();
+  for (std::size_t f = 0; f < kinds_.size(); ++f) {
+    if (kinds_[f] == FeatureKind::kNumeric) {
+      numeric_[slot_[f]].Clear(keep_capacity, seed, f < keep_sketch.size() && keep_sketch[f] != 0);
+    } else {
+      categorical_[slot_[f]].Clear();
+    }
+  }
   rows_ = 0;
 }
 

@@ -70,8 +70,11 @@ class SummarySet {
 
   // REQUIRES: same feature kinds in the same order.
   void Merge(const SummarySet& other);
-  // Forgets everything; exact buffers above `keep_capacity` values are released.
-  void Clear(std::size_t keep_capacity, std::uint64_t seed);
+  // Forgets everything; exact buffers above `keep_capacity` values are
+  // released, and so are sketches, except those of the numeric features f
+  // with keep_sketch[f] != 0 (NumericSummary::Clear); keep_sketch is empty
+  // or has num_features() entries.
+  void Clear(std::size_t keep_capacity, std::uint64_t seed, std::span<const std::uint8_t> keep_sketch = {});
   // Sorts every exact numeric sample (ready for SortedSample()).
   void SortAll();
 

@@ -101,13 +101,30 @@ TEST(CategoricalCountsTest, ManyCategoriesBeyondTheLinearScanStayCountedInOrder)
   EXPECT_EQ(back->count("v39"), 120u);
 }
 
+TEST(CategoricalCountsTest, LongNamesSharingTheirFirstBytesStayApart) {
+  // The scan compares a tag of size and first 7 bytes; longer names that
+  // agree there must still be told apart.
+  CategoricalCounts c;
+  const std::vector<std::string> names = {"category_a1", "category_a2", "category_b1", "categor", "category_a1x"};
+  for (std::size_t round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < names.size(); ++i) c.Add(names[i], i + 1);
+  }
+  ASSERT_EQ(c.distinct(), names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(c.count(names[i]), 3 * (i + 1)) << names[i];
+    EXPECT_EQ(c.entries()[i].first, names[i]);
+  }
+  EXPECT_EQ(c.count("category_a3"), 0u);
+  EXPECT_EQ(c.count("categor_"), 0u);
+}
+
 TEST(CategoricalCountsTest, FewCategoriesCarryNoHashIndex) {
   CategoricalCounts empty;
   EXPECT_EQ(empty.MemoryBytes(), sizeof(CategoricalCounts));
   CategoricalCounts few;
   for (int i = 0; i < 8; ++i) few.Add("c" + std::to_string(i));
-  // Entries only: no index buckets or nodes.
-  EXPECT_EQ(few.MemoryBytes(), sizeof(CategoricalCounts) + 8 * sizeof(few.entries()[0]));
+  // Entries and their 8-byte scan tags only: no index buckets or nodes.
+  EXPECT_EQ(few.MemoryBytes(), sizeof(CategoricalCounts) + 8 * (sizeof(few.entries()[0]) + sizeof(std::uint64_t)));
 }
 
 }  // namespace

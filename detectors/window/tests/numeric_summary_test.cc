@@ -315,5 +315,100 @@ TEST(NumericSummaryTest, ForcedSketchMergeKeepsSketchMode) {
   EXPECT_EQ(c.mode(), SummaryMode::kExact);
 }
 
+TEST(NumericSummaryTest, PendingBatchIsVisibleEncodedAndContinuesIdentically) {
+  // Moments fold every kBatch values; in between, the accessors and the
+  // encoding must still include the pending values.
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal(5, 2);
+  for (std::size_t n : {std::size_t{1}, NumericSummary::kBatch - 1, NumericSummary::kBatch,
+                        3 * NumericSummary::kBatch + 5}) {
+    for (std::size_t exact_up_to : {std::size_t{0}, std::size_t{1000}}) {
+      NumericSummary s(Opts(exact_up_to));
+      std::vector<double> v(n);
+      for (double& x : v) {
+        x = normal(rng);
+        s.Add(x);
+      }
+      // Oracle: two-pass mean and variance in long double over the values.
+      long double mean = 0;
+      for (double x : v) mean += x;
+      mean /= static_cast<long double>(n);
+      long double m2 = 0;
+      for (double x : v) m2 += (x - mean) * (x - mean);
+      EXPECT_NEAR(s.mean(), static_cast<double>(mean), 1e-12) << n;
+      EXPECT_NEAR(s.variance(), static_cast<double>(m2 / static_cast<long double>(n)), 1e-12) << n;
+      EXPECT_EQ(s.min(), *std::min_element(v.begin(), v.end())) << n;
+      EXPECT_EQ(s.max(), *std::max_element(v.begin(), v.end())) << n;
+      NumericSummary back = RoundTrip(s);
+      EXPECT_TRUE(back == s) << n;
+      for (int i = 0; i < 37; ++i) {
+        const double x = normal(rng);
+        s.Add(x);
+        back.Add(x);
+      }
+      EXPECT_TRUE(back == s) << n;
+      EXPECT_EQ(back.mean(), s.mean());
+      EXPECT_EQ(back.variance(), s.variance());
+    }
+  }
+}
+
+TEST(NumericSummaryTest, ParseRejectsBadPendingValues) {
+  NumericSummary s(Opts(0));               // sketch mode: moments in batches
+  for (int i = 0; i < 11; ++i) s.Add(i);  // 3 pending
+  std::string bytes;
+  s.AppendTo(&bytes);
+  // Mode byte after exact_up_to (8), k (4), seed (8); pending size after the
+  // mode and sorted bytes, five counters and five moments.
+  const std::size_t mode_at = 8 + 4 + 8;
+  const std::size_t size_at = mode_at + 2 + 5 * 8 + 5 * 8;
+  ASSERT_EQ(bytes[mode_at] & 2, 2);
+  ASSERT_EQ(bytes[size_at], 3);
+  for (char bad_size : {char{0}, static_cast<char>(NumericSummary::kBatch), char{12}}) {
+    std::string bad = bytes;
+    bad[size_at] = bad_size;
+    std::string_view in = bad;
+    EXPECT_FALSE(NumericSummary::Parse(&in).has_value()) << int{bad_size};
+  }
+  std::string no_flag = bytes;
+  no_flag[mode_at] = 1;  // pending values present but not announced
+  std::string_view in = no_flag;
+  EXPECT_FALSE(NumericSummary::Parse(&in).has_value());
+  // An exact summary never has pending values (each value is folded at once).
+  std::string exact_pending = bytes;
+  exact_pending[mode_at] = 2;
+  in = exact_pending;
+  EXPECT_FALSE(NumericSummary::Parse(&in).has_value());
+}
+
+TEST(NumericSummaryTest, ClearKeepingTheSketchContinuesAsANewSummary) {
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> normal(0, 1);
+  NumericSummary reused(Opts(0, 200, 1));
+  for (int i = 0; i < 5000; ++i) reused.Add(normal(rng));
+  reused.Clear(0, 7, /*keep_sketch=*/true);
+  EXPECT_TRUE(reused.has_sketch());
+  NumericSummary fresh(Opts(0, 200, 7));
+  for (int i = 0; i < 3000; ++i) {
+    const double x = normal(rng);
+    reused.Add(x);
+    fresh.Add(x);
+  }
+  // Same seed, same values: the same sketch (generator state included).
+  EXPECT_TRUE(reused == fresh);
+}
+
+TEST(NumericSummaryTest, ReserveSizesTheExactBufferOnce) {
+  NumericSummary s(Opts(100000));
+  s.Reserve(50000);
+  EXPECT_GE(s.MemoryBytes(), sizeof(NumericSummary) + 50000 * sizeof(double));
+  const std::size_t reserved = s.MemoryBytes();
+  for (int i = 0; i < 50000; ++i) s.Add(i);
+  EXPECT_EQ(s.MemoryBytes(), reserved);
+  NumericSummary sketch(Opts(10));
+  sketch.Reserve(50000);  // beyond exact_up_to: nothing to reserve
+  EXPECT_EQ(sketch.MemoryBytes(), sizeof(NumericSummary));
+}
+
 }  // namespace
 }  // namespace driftd::detectors
