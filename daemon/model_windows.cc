@@ -171,10 +171,34 @@ void ModelWindows::ResolveOrder(const std::vector<Feature>& features) {
   }
 }
 
+namespace {
+
+// Copies `value` into the row slot. The common cases (a number, a text
+// into a slot already holding text) skip the variant's generic copy, which
+// profiled at several percent of the window update.
+void CopyValue(const Value& value, Value& slot) {
+  if (const double* x = std::get_if<double>(&value)) {
+    slot = *x;
+  } else if (const std::string* text = std::get_if<std::string>(&value)) {
+    if (std::string* held = std::get_if<std::string>(&slot)) {
+      held->assign(*text);
+    } else {
+      slot = *text;
+    }
+  } else {
+    slot = value;
+  }
+}
+
+}  // namespace
+
 void ModelWindows::SetNumeric(std::size_t column, const Value& value) {
   if (const double* x = std::get_if<double>(&value)) {
     if (!std::isfinite(*x)) ++counters_[column].non_finite;
-  } else if (std::holds_alternative<std::string>(value)) {
+    row_[column] = *x;
+    return;
+  }
+  if (std::holds_alternative<std::string>(value)) {
     ++counters_[column].wrong_type;
   } else {
     ++counters_[column].missing;
@@ -186,7 +210,7 @@ void ModelWindows::SetNumeric(std::size_t column, const Value& value) {
 
 void ModelWindows::SetCategorical(std::size_t column, const Value& value) {
   if (std::holds_alternative<Missing>(value)) ++counters_[column].missing;
-  row_[column] = value;
+  CopyValue(value, row_[column]);
 }
 
 void ModelWindows::SetPrediction(const Event& event) {
