@@ -45,8 +45,10 @@ class KafkaObserver {
 //    statistics.interval.ms from the config, and enable.auto.commit=false,
 //    enable.auto.offset.store=false. auto.offset.reset defaults to earliest
 //    and partition.assignment.strategy to range; fetch.min.bytes to 65536,
-//    fetch.wait.max.ms to 100, fetch.message.max.bytes to 4 MiB and
-//    queued.min.messages to 200000 (throughput: fewer, larger fetches). A pass-through that sets
+//    fetch.wait.max.ms to 100, fetch.message.max.bytes to 4 MiB,
+//    queued.min.messages to 1000000 and queued.max.messages.kbytes to 131072
+//    (throughput: fewer, larger fetches, and a prefetch queue deep enough
+//    that the consumer never waits for it). A pass-through that sets
 //    enable.auto.commit, enable.auto.offset.store, or a cooperative assignor
 //    (librdkafka 2.0.2's cooperative-sticky has close-path bugs, issues 4381
 //    and 4528) is refused by Open().

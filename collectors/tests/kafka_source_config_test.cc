@@ -73,7 +73,8 @@ TEST(KafkaSourceConfigTest, NamesAnUnknownPassThroughProperty) {
 // applied as the user's setting), and valid overrides open.
 TEST(KafkaSourceConfigTest, PassThroughOverridesFetchDefaults) {
   for (const char* key :
-       {"fetch.min.bytes", "fetch.wait.max.ms", "fetch.message.max.bytes", "queued.min.messages"}) {
+       {"fetch.min.bytes", "fetch.wait.max.ms", "fetch.message.max.bytes", "queued.min.messages",
+        "queued.max.messages.kbytes"}) {
     config::SourceConfig c = KafkaConfig();
     c.librdkafka[key] = "-5";
     EXPECT_NE(OpenError(c).find(std::string("source.librdkafka.") + key), std::string::npos) << key;
