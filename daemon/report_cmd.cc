@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "config/loader.h"
+#include "daemon/for_each_index.h"
 #include "daemon/report_input.h"
 #include "daemon/report_output.h"
 #include "detectors/drift/drift.h"
@@ -231,26 +232,6 @@ ColumnResults EvaluateColumn(DriftFeatureSpec spec, TableColumn& ref, TableColum
   return out;
 }
 
-// Runs fn(0) .. fn(n - 1) on up to `threads` threads (the caller's among
-// them); each index once. Falls back to the caller alone when a thread
-// cannot be started.
-template <typename Fn>
-void ForEachIndex(std::size_t n, std::size_t threads, Fn fn) {
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, n); ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  work();
-  for (std::thread& t : pool) t.join();
-}
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "collectors/csv_reader.h"
+#include "daemon/for_each_index.h"
 #include "daemon/report_csv.h"
 #include "daemon/report_files.h"
 #include "daemon/report_jsonl.h"
@@ -77,26 +78,6 @@ struct Input {
   std::string error;
 };
 
-// Runs fn(0) .. fn(n - 1) on up to `threads` threads (the caller's among
-// them), each index once, picked in order as threads come free. Falls back
-// to fewer threads when one cannot be started.
-template <typename Fn>
-void ForEachIndex(std::size_t n, std::size_t threads, Fn fn) {
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, n); ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  work();
-  for (std::thread& t : pool) t.join();
-}
 
 // Opens the file and, for a CSV, reads its header: builds the table's
 // columns (input->table) and sets body and cols. False with error set.
