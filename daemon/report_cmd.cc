@@ -8,7 +8,6 @@
 #include "daemon/report_cmd.h"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -16,7 +15,6 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <system_error>
 #include <thread>
 
 #include "config/loader.h"

@@ -1,13 +1,10 @@
 #include "daemon/report_input.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <system_error>
-#include <thread>
 #include <utility>
 
 #include "collectors/csv_reader.h"

@@ -19,6 +19,16 @@ struct Parsed {
   std::vector<std::uint64_t> lines;
 };
 
+// Every record after the header, with its line, then the blank-line count.
+void ReadRecords(CsvReader& reader, Parsed* out) {
+  std::vector<std::string_view> fields;
+  while (reader.Next(&fields, &out->error) == CsvReader::Status::kRecord) {
+    out->records.emplace_back(fields.begin(), fields.end());
+    out->lines.push_back(reader.record_line());
+  }
+  out->blank_lines = reader.blank_lines();
+}
+
 Parsed ParseText(const std::string& text, std::size_t block = 1 << 20) {
   Parsed out;
   std::FILE* f = std::tmpfile();
@@ -29,14 +39,7 @@ Parsed ParseText(const std::string& text, std::size_t block = 1 << 20) {
   auto reader = CsvReader::FromStream(f, &out.error, options);
   if (reader) {
     out.records.push_back(reader->header());
-    std::vector<std::string_view> fields;
-    while (true) {
-      const auto s = reader->Next(&fields, &out.error);
-      if (s != CsvReader::Status::kRecord) break;
-      out.records.emplace_back(fields.begin(), fields.end());
-      out.lines.push_back(reader->record_line());
-    }
-    out.blank_lines = reader->blank_lines();
+    ReadRecords(*reader, &out);
   }
   std::fclose(f);
   return out;
@@ -54,14 +57,7 @@ Parsed ParseMemory(const std::string& text, bool has_header, std::uint64_t* quot
   if (reader) {
     if (has_header) out.records.push_back(reader->header());
     if (body != nullptr) *body = reader->offset();
-    std::vector<std::string_view> fields;
-    while (true) {
-      const auto s = reader->Next(&fields, &out.error);
-      if (s != CsvReader::Status::kRecord) break;
-      out.records.emplace_back(fields.begin(), fields.end());
-      out.lines.push_back(reader->record_line());
-    }
-    out.blank_lines = reader->blank_lines();
+    ReadRecords(*reader, &out);
     if (quoted != nullptr) *quoted = reader->quoted_fields();
   }
   return out;

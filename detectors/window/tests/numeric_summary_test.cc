@@ -13,6 +13,16 @@
 namespace driftd::detectors {
 namespace {
 
+// Adds the same n draws to both summaries (to check they continue alike).
+void AddToBoth(NumericSummary& a, NumericSummary& b, int n, std::normal_distribution<double>& dist,
+               std::mt19937_64& rng) {
+  for (int i = 0; i < n; ++i) {
+    const double x = dist(rng);
+    a.Add(x);
+    b.Add(x);
+  }
+}
+
 NumericSummaryOptions Opts(std::size_t exact_up_to, int k = 200, std::uint64_t seed = 1) {
   return NumericSummaryOptions{exact_up_to, k, seed};
 }
@@ -249,11 +259,7 @@ TEST(NumericSummaryTest, RoundTripsExactSketchHistogramAndMerged) {
   EXPECT_TRUE(back == merged);
   // A parsed summary continues exactly as the original.
   NumericSummary a = merged, b = back;
-  for (int i = 0; i < 5000; ++i) {
-    const double x = normal(rng);
-    a.Add(x);
-    b.Add(x);
-  }
+  AddToBoth(a, b, 5000, normal, rng);
   EXPECT_TRUE(a == b);
 }
 
@@ -341,11 +347,7 @@ TEST(NumericSummaryTest, PendingBatchIsVisibleEncodedAndContinuesIdentically) {
       EXPECT_EQ(s.max(), *std::max_element(v.begin(), v.end())) << n;
       NumericSummary back = RoundTrip(s);
       EXPECT_TRUE(back == s) << n;
-      for (int i = 0; i < 37; ++i) {
-        const double x = normal(rng);
-        s.Add(x);
-        back.Add(x);
-      }
+      AddToBoth(s, back, 37, normal, rng);
       EXPECT_TRUE(back == s) << n;
       EXPECT_EQ(back.mean(), s.mean());
       EXPECT_EQ(back.variance(), s.variance());
@@ -389,11 +391,7 @@ TEST(NumericSummaryTest, ClearKeepingTheSketchContinuesAsANewSummary) {
   reused.Clear(0, 7, /*keep_sketch=*/true);
   EXPECT_TRUE(reused.has_sketch());
   NumericSummary fresh(Opts(0, 200, 7));
-  for (int i = 0; i < 3000; ++i) {
-    const double x = normal(rng);
-    reused.Add(x);
-    fresh.Add(x);
-  }
+  AddToBoth(reused, fresh, 3000, normal, rng);
   // Same seed, same values: the same sketch (generator state included).
   EXPECT_TRUE(reused == fresh);
 }
